@@ -1,0 +1,1 @@
+"""socmap: map, score and manage serious and organised crime threats."""

@@ -1,0 +1,3 @@
+from socmap.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""The JSON API: one NinjaAPI, one router per app, OpenAPI at /api/docs.
+
+Authentication is the browser session (with CSRF on unsafe methods) or a bearer token
+from ``socmap create-api-token``. Service errors become the same messages the pages show.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, django_auth
+
+from socmap.errors import ImportRejected, InvalidInput
+from socmap.orgs.services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="socmap API",
+    version="1.0.0",
+    description=(
+        "Serious and organised crime threat mapping. Every list is limited to what the "
+        "signed-in user may see; a record outside that scope answers 404."
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api-1.0.0",
+)
+
+
+@api.exception_handler(InvalidInput)
+def _invalid_input(request, exc: InvalidInput):
+    return api.create_response(
+        request, {"detail": exc.summary(), "errors": exc.field_errors}, status=400
+    )
+
+
+@api.exception_handler(ImportRejected)
+def _import_rejected(request, exc: ImportRejected):
+    return api.create_response(
+        request,
+        {
+            "detail": str(exc),
+            "rows_read": exc.rows_read,
+            "row_errors": [
+                {"line": e.line, "column": e.column, "message": e.message} for e in exc.row_errors
+            ],
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or "You may not do that."}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "Sign in, or send a valid bearer token."}, status=401
+    )
+
+
+def _add_routers() -> None:
+    from socmap.audit.api import router as audit_router
+    from socmap.orgs.api import router as orgs_router
+
+    api.add_router("/", orgs_router)
+    api.add_router("/audit", audit_router)
+
+
+_add_routers()

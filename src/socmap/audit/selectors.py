@@ -1,0 +1,41 @@
+"""Reading the audit trail, scoped like every other read."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from socmap.audit.models import AuditEvent
+from socmap.orgs.models import Role
+from socmap.orgs.scoping import visible_to
+
+AUDIT_READERS = (Role.ADMINISTRATOR, Role.INSPECTOR)
+
+
+def audit_events_for(
+    user,
+    *,
+    action: str = "",
+    actor: str = "",
+    target_type: str = "",
+    target_id: str = "",
+    since=None,
+    until=None,
+) -> QuerySet[AuditEvent]:
+    """Audit events an administrator or inspector may read: those of their scope."""
+    if not user.has_role(*AUDIT_READERS):
+        raise PermissionDenied("Only administrators and inspectors may read the audit trail.")
+    events = visible_to(user, AuditEvent.objects.select_related("actor_organisation"))
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_name__iexact=actor)
+    if target_type:
+        events = events.filter(target_type=target_type)
+    if target_id:
+        events = events.filter(target_id=target_id)
+    if since:
+        events = events.filter(at__gte=since)
+    if until:
+        events = events.filter(at__lt=until)
+    return events

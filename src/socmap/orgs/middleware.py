@@ -1,0 +1,44 @@
+"""Session rules beyond Django's idle expiry."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_STARTED = "socmap_session_started"
+
+
+class AbsoluteSessionLimitMiddleware:
+    """End a session a fixed time after log-in, however active it is, and send a user
+    whose password must be changed to the password page before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.setdefault(SESSION_STARTED, int(time.time()))
+            if time.time() - started > settings.SOCMAP_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(f"{reverse('login')}?expired=1")
+            if getattr(user, "password_change_required", False) and not _exempt(request.path):
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse(
+                        {"detail": "You must change your temporary password before using socmap."},
+                        status=403,
+                    )
+                return redirect("password_change")
+        return self.get_response(request)
+
+
+def _exempt(path: str) -> bool:
+    allowed = (reverse("password_change"), reverse("logout"), settings.STATIC_URL)
+    return any(path.startswith(prefix if prefix.startswith("/") else "/" + prefix)
+               for prefix in allowed)

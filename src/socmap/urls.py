@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from socmap.api import api
+
+urlpatterns = [
+    path("", include("socmap.web.urls")),
+    path("", include("socmap.orgs.urls")),
+    path("audit/", include("socmap.audit.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
