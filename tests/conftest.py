@@ -28,8 +28,11 @@ def org():
     ensure_reference()
 
     def find(name: str) -> Organisation:
-        return Organisation.objects.get(name=name) if Organisation.objects.filter(
-            name=name).exists() else Organisation.objects.get(short_name=name)
+        return (
+            Organisation.objects.get(name=name)
+            if Organisation.objects.filter(name=name).exists()
+            else Organisation.objects.get(short_name=name)
+        )
 
     return find
 
@@ -39,9 +42,13 @@ def wiltshire_council(org):
     ensure_reference()
     council, _ = Organisation.objects.get_or_create(
         slug="wiltshire-council",
-        defaults={"name": "Wiltshire Council", "kind": OrganisationKind.PARTNER,
-                  "sector": PartnerSector.LOCAL_AUTHORITY, "home_force": org("Wiltshire"),
-                  "region": org("Wiltshire").region},
+        defaults={
+            "name": "Wiltshire Council",
+            "kind": OrganisationKind.PARTNER,
+            "sector": PartnerSector.LOCAL_AUTHORITY,
+            "home_force": org("Wiltshire"),
+            "region": org("Wiltshire").region,
+        },
     )
     return council
 
@@ -54,9 +61,14 @@ def make_user(db):
         counter["n"] += 1
         username = username or f"user{counter['n']}.{organisation.slug}"[:150]
         return create_user(
-            actor=None, username=username, email=f"{username}@test.example",
-            first_name=extra.pop("first_name", "Test"), last_name=extra.pop("last_name", "User"),
-            organisation=organisation, roles=list(roles) or ["analyst"], password=PASSWORD,
+            actor=None,
+            username=username,
+            email=f"{username}@test.example",
+            first_name=extra.pop("first_name", "Test"),
+            last_name=extra.pop("last_name", "User"),
+            organisation=organisation,
+            roles=list(roles) or ["analyst"],
+            password=PASSWORD,
             **extra,
         ).user
 

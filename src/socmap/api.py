@@ -60,9 +60,7 @@ def _import_rejected(request, exc: ImportRejected):
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return api.create_response(
-        request, {"detail": str(exc) or "You may not do that."}, status=403
-    )
+    return api.create_response(request, {"detail": str(exc) or "You may not do that."}, status=403)
 
 
 @api.exception_handler(Http404)

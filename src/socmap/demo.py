@@ -15,7 +15,7 @@ from typing import TextIO
 
 from faker import Faker
 
-DEMO_PASSWORD = "socmap-demo-2026"
+DEMO_PASSWORD = "socmap-demo-2026"  # noqa: S105  (printed by make demo; demo data only)
 
 
 @dataclass
@@ -62,7 +62,10 @@ def make_context(*, forces: int, seed: int, out: TextIO | None = None) -> DemoCo
     faker = Faker("en_GB")
     faker.seed_instance(seed)
     return DemoContext(
-        seed=seed, force_count=forces, rng=random.Random(seed), faker=faker,
+        seed=seed,
+        force_count=forces,
+        rng=random.Random(seed),
+        faker=faker,
         out=out or sys.stdout,
     )
 

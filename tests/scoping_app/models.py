@@ -22,8 +22,14 @@ class DossierNote(models.Model):
 
     scope_owner = "dossier__owner"
 
+    def __str__(self):
+        return self.text
+
 
 class Unscoped(models.Model):
     """A model that forgot to declare its owner: reading it must fail, not leak."""
 
     title = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.title

@@ -51,6 +51,11 @@ def list_events(
     until: datetime | None = None,
 ):
     return audit_events_for(
-        request.user, action=action, actor=actor, target_type=target_type,
-        target_id=target_id, since=since, until=until,
+        request.user,
+        action=action,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        since=since,
+        until=until,
     )

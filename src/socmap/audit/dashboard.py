@@ -14,6 +14,7 @@ def _mine(user):
 
 
 def register() -> None:
-    register_panel("Recent activity", "web/panels/recent_audit.html", _recent,
-                   roles=AUDIT_READERS, order=70)
+    register_panel(
+        "Recent activity", "web/panels/recent_audit.html", _recent, roles=AUDIT_READERS, order=70
+    )
     register_panel("Your recent activity", "web/panels/my_activity.html", _mine, order=80)

@@ -31,15 +31,41 @@ def event_list(request):
     if request.GET.get("format") == "csv":
         return csv_response(
             "audit-trail",
-            ["at", "actor", "organisation", "action", "target_type", "target_id", "target",
-             "changes", "reason", "ip_address"],
-            ([e.at.isoformat(), e.actor_name, e.actor_organisation or "", e.action, e.target_type,
-              e.target_id, e.target_repr, e.changes, e.reason, e.ip_address or ""]
-             for e in events.iterator()),
+            [
+                "at",
+                "actor",
+                "organisation",
+                "action",
+                "target_type",
+                "target_id",
+                "target",
+                "changes",
+                "reason",
+                "ip_address",
+            ],
+            (
+                [
+                    e.at.isoformat(),
+                    e.actor_name,
+                    e.actor_organisation or "",
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.target_repr,
+                    e.changes,
+                    e.reason,
+                    e.ip_address or "",
+                ]
+                for e in events.iterator()
+            ),
         )
     return render(
         request,
         "audit/event_list.html",
-        {"page": paginate(request, events), "filters": filters,
-         "since": request.GET.get("since", ""), "until": request.GET.get("until", "")},
+        {
+            "page": paginate(request, events),
+            "filters": filters,
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+        },
     )

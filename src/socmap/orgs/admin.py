@@ -4,7 +4,16 @@ socmap pages, which go through the services and the audit trail."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from socmap.orgs.models import ApiToken, Organisation, PopulationFigure, Region, Role, Share, Team, User
+from socmap.orgs.models import (
+    ApiToken,
+    Organisation,
+    PopulationFigure,
+    Region,
+    Role,
+    Share,
+    Team,
+    User,
+)
 
 
 @admin.register(Region)
@@ -39,15 +48,23 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["organisation__kind", "roles", "is_active"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        ("socmap", {"fields": ("organisation", "team", "roles", "job_title",
-                               "password_change_required")}),
+        (
+            "socmap",
+            {"fields": ("organisation", "team", "roles", "job_title", "password_change_required")},
+        ),
     )
 
 
 @admin.register(Share)
 class ShareAdmin(admin.ModelAdmin):
-    list_display = ["content_type", "object_id", "organisation", "shared_by", "shared_at",
-                    "revoked_at"]
+    list_display = [
+        "content_type",
+        "object_id",
+        "organisation",
+        "shared_by",
+        "shared_at",
+        "revoked_at",
+    ]
 
     def has_change_permission(self, request, obj=None):
         return False

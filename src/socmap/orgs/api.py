@@ -193,15 +193,18 @@ def import_populations(
     rows = services.parse_population_csv(text, default_year=year, default_basis=basis)
     result = services.load_populations(actor=request.user, rows=rows, source_name=file.name)
     return PopulationImportOut(
-        created=result.created, updated=result.updated, unchanged=result.unchanged,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
         rows=result.rows,
     )
 
 
 @router.get("/users", response=list[UserOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_users(request, role: str = "", organisation: str = "", q: str = "",
-               active: bool | None = None):
+def list_users(
+    request, role: str = "", organisation: str = "", q: str = "", active: bool | None = None
+):
     if role and role not in Role.CODES:
         raise InvalidInput({"role": [f"Choose one of {', '.join(Role.CODES)}."]})
     return selectors.users_visible_to(

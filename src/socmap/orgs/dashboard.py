@@ -36,7 +36,8 @@ def _role_guide(user):
     return {
         "items": [
             {"role": labels[code], "text": ROLE_GUIDE[code]}
-            for code in Role.CODES if code in user.role_codes
+            for code in Role.CODES
+            if code in user.role_codes
         ]
     }
 
@@ -66,7 +67,11 @@ def _populations(user):
 def register() -> None:
     register_panel("Your organisation", "web/panels/organisation.html", _organisation, order=10)
     register_panel("What you can do", "web/panels/role_guide.html", _role_guide, order=20)
-    register_panel("Users", "web/panels/users.html", _users, roles=(Role.ADMINISTRATOR,),
-                   order=50)
-    register_panel("Population figures", "web/panels/populations.html", _populations,
-                   roles=(Role.PERFORMANCE_LEAD, Role.ADMINISTRATOR), order=60)
+    register_panel("Users", "web/panels/users.html", _users, roles=(Role.ADMINISTRATOR,), order=50)
+    register_panel(
+        "Population figures",
+        "web/panels/populations.html",
+        _populations,
+        roles=(Role.PERFORMANCE_LEAD, Role.ADMINISTRATOR),
+        order=60,
+    )

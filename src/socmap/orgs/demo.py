@@ -39,32 +39,123 @@ NATIONAL_PARTNERS = (
 
 # (username, organisation name, team, roles, first, last, job title)
 PERSONAS = (
-    ("wiltshire.analyst", "Wiltshire", "SOC Intelligence Unit", [Role.ANALYST],
-     "Amira", "Khan", "SOC intelligence analyst"),
-    ("wiltshire.validator", "Wiltshire", "Disruption Validation Team", [Role.VALIDATOR],
-     "Gareth", "Pryce", "Disruption validation officer"),
-    ("wiltshire.lro", "Wiltshire", "Serious Organised Crime Team", [Role.LRO],
-     "Helen", "Marsh", "Detective Inspector, Lead Responsible Officer"),
-    ("wiltshire.tasking", "Wiltshire", "Serious Organised Crime Team", [Role.TASKING_CHAIR],
-     "Benjamin", "Hale", "Detective Superintendent, SOC tasking chair"),
-    ("wiltshire.performance", "Wiltshire", "", [Role.PERFORMANCE_LEAD],
-     "Priya", "Shah", "Performance and insight lead"),
-    ("wiltshire.offender", "Wiltshire", "Integrated Offender Management",
-     [Role.OFFENDER_MANAGER], "Declan", "Murphy", "SOC offender manager"),
-    ("wiltshire.admin", "Wiltshire", "", [Role.ADMINISTRATOR],
-     "Sally", "Turner", "socmap administrator"),
-    ("dorset.analyst", "Dorset", "SOC Intelligence Unit", [Role.ANALYST],
-     "Tom", "Ashdown", "SOC intelligence analyst"),
-    ("swrocu.analyst", "SWROCU (South West ROCU)", "Regional Organised Crime Threat Assessment (ROCTA)",
-     [Role.ANALYST, Role.TASKING_CHAIR], "Rachel", "Penrose", "ROCTA analyst"),
-    ("nca.officer", "National Crime Agency", "", [Role.ANALYST],
-     "Kwame", "Mensah", "NCA intelligence officer"),
-    ("nca.admin", "National Crime Agency", "", [Role.ADMINISTRATOR],
-     "Fiona", "Grant", "National socmap administrator"),
-    ("hmicfrs.inspector", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
-     "", [Role.INSPECTOR], "Martin", "Cole", "Inspector, SOC inspection"),
-    ("wiltshire-council.partner", "Wiltshire Council", "", [Role.PARTNER],
-     "Joanne", "Reeves", "Community safety partnership manager"),
+    (
+        "wiltshire.analyst",
+        "Wiltshire",
+        "SOC Intelligence Unit",
+        [Role.ANALYST],
+        "Amira",
+        "Khan",
+        "SOC intelligence analyst",
+    ),
+    (
+        "wiltshire.validator",
+        "Wiltshire",
+        "Disruption Validation Team",
+        [Role.VALIDATOR],
+        "Gareth",
+        "Pryce",
+        "Disruption validation officer",
+    ),
+    (
+        "wiltshire.lro",
+        "Wiltshire",
+        "Serious Organised Crime Team",
+        [Role.LRO],
+        "Helen",
+        "Marsh",
+        "Detective Inspector, Lead Responsible Officer",
+    ),
+    (
+        "wiltshire.tasking",
+        "Wiltshire",
+        "Serious Organised Crime Team",
+        [Role.TASKING_CHAIR],
+        "Benjamin",
+        "Hale",
+        "Detective Superintendent, SOC tasking chair",
+    ),
+    (
+        "wiltshire.performance",
+        "Wiltshire",
+        "",
+        [Role.PERFORMANCE_LEAD],
+        "Priya",
+        "Shah",
+        "Performance and insight lead",
+    ),
+    (
+        "wiltshire.offender",
+        "Wiltshire",
+        "Integrated Offender Management",
+        [Role.OFFENDER_MANAGER],
+        "Declan",
+        "Murphy",
+        "SOC offender manager",
+    ),
+    (
+        "wiltshire.admin",
+        "Wiltshire",
+        "",
+        [Role.ADMINISTRATOR],
+        "Sally",
+        "Turner",
+        "socmap administrator",
+    ),
+    (
+        "dorset.analyst",
+        "Dorset",
+        "SOC Intelligence Unit",
+        [Role.ANALYST],
+        "Tom",
+        "Ashdown",
+        "SOC intelligence analyst",
+    ),
+    (
+        "swrocu.analyst",
+        "SWROCU (South West ROCU)",
+        "Regional Organised Crime Threat Assessment (ROCTA)",
+        [Role.ANALYST, Role.TASKING_CHAIR],
+        "Rachel",
+        "Penrose",
+        "ROCTA analyst",
+    ),
+    (
+        "nca.officer",
+        "National Crime Agency",
+        "",
+        [Role.ANALYST],
+        "Kwame",
+        "Mensah",
+        "NCA intelligence officer",
+    ),
+    (
+        "nca.admin",
+        "National Crime Agency",
+        "",
+        [Role.ADMINISTRATOR],
+        "Fiona",
+        "Grant",
+        "National socmap administrator",
+    ),
+    (
+        "hmicfrs.inspector",
+        "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        "",
+        [Role.INSPECTOR],
+        "Martin",
+        "Cole",
+        "Inspector, SOC inspection",
+    ),
+    (
+        "wiltshire-council.partner",
+        "Wiltshire Council",
+        "",
+        [Role.PARTNER],
+        "Joanne",
+        "Reeves",
+        "Community safety partnership manager",
+    ),
 )
 
 STAFF_ROLES = (
@@ -120,12 +211,17 @@ def plan_orgs(context: DemoContext, all_forces: list[str]) -> OrgsPlan:
     plan = OrgsPlan(forces=choose_forces(all_forces, context.force_count, rng))
     for force in plan.forces:
         area = _area(force)
-        plan.partners.append(PartnerPlan(f"{area} Council", f"{area} Council",
-                                         PartnerSector.LOCAL_AUTHORITY, force))
-        plan.partners.append(PartnerPlan(f"{area} Homes Partnership", f"{area} Homes",
-                                         PartnerSector.HOUSING, force))
-        plan.partners.append(PartnerPlan(f"NHS {area} Integrated Care Board", f"NHS {area} ICB",
-                                         PartnerSector.HEALTH, force))
+        plan.partners.append(
+            PartnerPlan(f"{area} Council", f"{area} Council", PartnerSector.LOCAL_AUTHORITY, force)
+        )
+        plan.partners.append(
+            PartnerPlan(f"{area} Homes Partnership", f"{area} Homes", PartnerSector.HOUSING, force)
+        )
+        plan.partners.append(
+            PartnerPlan(
+                f"NHS {area} Integrated Care Board", f"NHS {area} ICB", PartnerSector.HEALTH, force
+            )
+        )
     for name, short, sector in NATIONAL_PARTNERS:
         plan.partners.append(PartnerPlan(name, short, sector, None))
 
@@ -176,8 +272,10 @@ def create_demo_organisations(context: DemoContext) -> str:
             _, made = Organisation.objects.get_or_create(
                 slug=slugify(partner.name),
                 defaults={
-                    "name": partner.name, "short_name": partner.short_name,
-                    "kind": OrganisationKind.PARTNER, "sector": partner.sector,
+                    "name": partner.name,
+                    "short_name": partner.short_name,
+                    "kind": OrganisationKind.PARTNER,
+                    "sector": partner.sector,
                     "home_force": forces.get(partner.home_force),
                     "region": forces[partner.home_force].region if partner.home_force else None,
                 },
@@ -198,10 +296,16 @@ def create_demo_organisations(context: DemoContext) -> str:
         organisation = organisations[org_name]
         if username not in existing:
             services.create_user(
-                actor=None, username=username, email=_email(username, organisation),
-                first_name=first, last_name=last, organisation=organisation, roles=roles,
+                actor=None,
+                username=username,
+                email=_email(username, organisation),
+                first_name=first,
+                last_name=last,
+                organisation=organisation,
+                roles=roles,
                 team=Team.objects.filter(organisation=organisation, name=team).first(),
-                job_title=title, password=context.password,
+                job_title=title,
+                password=context.password,
             )
             created["users"] += 1
         context.personas[username] = (organisation, roles, title)
@@ -210,11 +314,16 @@ def create_demo_organisations(context: DemoContext) -> str:
             continue
         organisation = organisations[staff.organisation]
         services.create_user(
-            actor=None, username=staff.username, email=_email(staff.username, organisation),
-            first_name=staff.first_name, last_name=staff.last_name, organisation=organisation,
+            actor=None,
+            username=staff.username,
+            email=_email(staff.username, organisation),
+            first_name=staff.first_name,
+            last_name=staff.last_name,
+            organisation=organisation,
             roles=staff.roles,
             team=Team.objects.filter(organisation=organisation, name=staff.team).first(),
-            job_title=staff.job_title, can_log_in=False,
+            job_title=staff.job_title,
+            can_log_in=False,
         )
         created["users"] += 1
     return (

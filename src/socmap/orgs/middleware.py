@@ -40,5 +40,6 @@ class AbsoluteSessionLimitMiddleware:
 
 def _exempt(path: str) -> bool:
     allowed = (reverse("password_change"), reverse("logout"), settings.STATIC_URL)
-    return any(path.startswith(prefix if prefix.startswith("/") else "/" + prefix)
-               for prefix in allowed)
+    return any(
+        path.startswith(prefix if prefix.startswith("/") else "/" + prefix) for prefix in allowed
+    )

@@ -143,7 +143,9 @@ class PopulationFigure(models.Model):
         ordering = ["force__name", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["force", "year"], name="one_population_per_force_year"),
-            models.CheckConstraint(condition=models.Q(population__gt=0), name="population_positive"),
+            models.CheckConstraint(
+                condition=models.Q(population__gt=0), name="population_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,7 +233,9 @@ class User(AbstractUser):
         """Role codes, cached for the request (roles are read on every page)."""
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            )
             self._role_codes = cached
         return cached
 
@@ -292,7 +296,9 @@ class Share(models.Model):
 class ApiToken(models.Model):
     """A bearer token for scripts calling the API. Only a hash of the key is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

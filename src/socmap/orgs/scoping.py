@@ -61,9 +61,7 @@ def scope_for(user) -> Scope:
         )
     if org.kind == OrganisationKind.FORCE:
         return Scope(ScopeLevel.FORCE, org.pk, org.region_id, f"records of {org.name}")
-    return Scope(
-        ScopeLevel.PARTNER, org.pk, org.region_id, f"records shared with {org.name}"
-    )
+    return Scope(ScopeLevel.PARTNER, org.pk, org.region_id, f"records shared with {org.name}")
 
 
 def _owner_path(model: type[models.Model]) -> str:

@@ -61,7 +61,9 @@ class ReferenceSummary:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+        return [
+            {k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)
+        ]
 
 
 @transaction.atomic
@@ -183,12 +185,12 @@ def parse_population_csv(
     if "year" not in header and default_year is None:
         missing.append("year")
     if missing:
-        raise ImportRejected(
-            [RowError(1, c, f"The header has no '{c}' column.") for c in missing]
-        )
+        raise ImportRejected([RowError(1, c, f"The header has no '{c}' column.") for c in missing])
     rows = []
     for values in reader:
-        row = {header[i]: (v or "").strip() for i, v in enumerate(values.values()) if i < len(header)}
+        row = {
+            header[i]: (v or "").strip() for i, v in enumerate(values.values()) if i < len(header)
+        }
         if default_year is not None and not row.get("year"):
             row["year"] = str(default_year)
         if default_basis and not row.get("basis"):
@@ -257,7 +259,9 @@ def _check_population_row(
     basis = row.get("basis", "")
     if not basis:
         errors.append(
-            RowError(line, "basis", "Say where the figure comes from, e.g. 'ONS mid-2021 estimate'.")
+            RowError(
+                line, "basis", "Say where the figure comes from, e.g. 'ONS mid-2021 estimate'."
+            )
         )
     elif len(basis) > 200:
         errors.append(RowError(line, "basis", "The basis must be 200 characters or fewer."))
@@ -280,7 +284,9 @@ def load_populations(
     require_can_write(actor, action="load population figures")
     rows = list(rows)
     lookup = force_lookup()
-    allowed = None if actor is None else set(organisations_in_scope(actor).values_list("pk", flat=True))
+    allowed = (
+        None if actor is None else set(organisations_in_scope(actor).values_list("pk", flat=True))
+    )
     max_year = timezone.localdate().year + 5
     errors: list[RowError] = []
     checked: list[tuple[Organisation, int, int, str]] = []
@@ -328,8 +334,12 @@ def load_populations(
             figure = existing.get((force.pk, year))
             if figure is None:
                 PopulationFigure.objects.create(
-                    force=force, year=year, population=population, basis=basis,
-                    loaded_at=now, loaded_by=loaded_by,
+                    force=force,
+                    year=year,
+                    population=population,
+                    basis=basis,
+                    loaded_at=now,
+                    loaded_by=loaded_by,
                 )
                 result.created += 1
                 result.changes.append({"force": force.name, "year": year, "new": population})
@@ -337,8 +347,14 @@ def load_populations(
                 result.unchanged += 1
             else:
                 result.changes.append(
-                    {"force": force.name, "year": year, "old": figure.population,
-                     "new": population, "old_basis": figure.basis, "new_basis": basis}
+                    {
+                        "force": force.name,
+                        "year": year,
+                        "old": figure.population,
+                        "new": population,
+                        "old_basis": figure.basis,
+                        "new_basis": basis,
+                    }
                 )
                 figure.population, figure.basis = population, basis
                 figure.loaded_at, figure.loaded_by = now, loaded_by
@@ -490,8 +506,8 @@ def create_user(
     else:
         try:
             validate_password(
-                password, User(username=username, email=email, first_name=first_name,
-                               last_name=last_name)
+                password,
+                User(username=username, email=email, first_name=first_name, last_name=last_name),
             )
         except ValidationError as invalid:
             errors["password"] = list(invalid.messages)
@@ -501,8 +517,17 @@ def create_user(
     try:
         with transaction.atomic():
             user = _save_new_user(
-                actor, username, email, first_name, last_name, organisation, team, job_title,
-                password, roles, temporary is not None,
+                actor,
+                username,
+                email,
+                first_name,
+                last_name,
+                organisation,
+                team,
+                job_title,
+                password,
+                roles,
+                temporary is not None,
             )
     except IntegrityError as clash:  # another administrator created the same name just now
         raise InvalidInput(
@@ -512,8 +537,17 @@ def create_user(
 
 
 def _save_new_user(
-    actor, username, email, first_name, last_name, organisation, team, job_title, password,
-    roles, must_change,
+    actor,
+    username,
+    email,
+    first_name,
+    last_name,
+    organisation,
+    team,
+    job_title,
+    password,
+    roles,
+    must_change,
 ) -> User:
     user = User(
         username=username,
@@ -584,8 +618,11 @@ def update_user(
         if team != "unchanged":
             user.team = team
         for name, value in (
-            ("job_title", job_title), ("first_name", first_name),
-            ("last_name", last_name), ("email", email), ("is_active", is_active),
+            ("job_title", job_title),
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("email", email),
+            ("is_active", is_active),
         ):
             if value is not None:
                 setattr(user, name, value.strip() if isinstance(value, str) else value)
@@ -663,17 +700,26 @@ def share_record(
         raise InvalidInput({"organisation": [f"{organisation} already owns this record."]})
     content_type = ContentType.objects.get_for_model(record)
     if Share.objects.filter(
-        content_type=content_type, object_id=record.pk, organisation=organisation,
+        content_type=content_type,
+        object_id=record.pk,
+        organisation=organisation,
         revoked_at__isnull=True,
     ).exists():
-        raise InvalidInput({"organisation": [f"This record is already shared with {organisation}."]})
+        raise InvalidInput(
+            {"organisation": [f"This record is already shared with {organisation}."]}
+        )
     with transaction.atomic():
         share = Share.objects.create(
-            content_type=content_type, object_id=record.pk, organisation=organisation,
-            conditions=conditions.strip(), shared_by=actor,
+            content_type=content_type,
+            object_id=record.pk,
+            organisation=organisation,
+            conditions=conditions.strip(),
+            shared_by=actor,
         )
         record_event(
-            actor=actor, action="share.created", target=record,
+            actor=actor,
+            action="share.created",
+            target=record,
             changes={"organisation": organisation.name, "conditions": share.conditions},
         )
     return share
@@ -691,15 +737,18 @@ def revoke_share(*, actor, share: Share, reason: str = "") -> Share:
         share.revoked_at, share.revoked_by = timezone.now(), actor
         share.save(update_fields=["revoked_at", "revoked_by"])
         record_event(
-            actor=actor, action="share.revoked", target=record,
-            changes={"organisation": share.organisation.name}, reason=reason,
+            actor=actor,
+            action="share.revoked",
+            target=record,
+            changes={"organisation": share.organisation.name},
+            reason=reason,
         )
     return share
 
 
 # --------------------------------------------------------------------------- API tokens
 
-TOKEN_PREFIX = "smp_"
+TOKEN_PREFIX = "smp_"  # noqa: S105  (a marker, not a secret)
 
 
 def hash_token(raw: str) -> str:
@@ -718,11 +767,18 @@ def create_api_token(*, actor, user: User, name: str, days: int = 90) -> tuple[A
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(raw),
+            user=user,
+            name=name,
+            prefix=raw[: len(TOKEN_PREFIX) + 6],
+            key_hash=hash_token(raw),
             expires_at=timezone.now() + timedelta(days=days),
         )
-        record_event(actor=actor or user, action="api_token.created", target=user,
-                     changes={"token": token.prefix, "name": name, "days": days})
+        record_event(
+            actor=actor or user,
+            action="api_token.created",
+            target=user,
+            changes={"token": token.prefix, "name": name, "days": days},
+        )
     return token, raw
 
 

@@ -12,7 +12,10 @@ urlpatterns = [
     path("users/", views.user_list, name="user-list"),
     path("users/new/", views.user_create, name="user-create"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
-    path("users/<str:username>/reset-password/", views.user_reset_password,
-         name="user-reset-password"),
+    path(
+        "users/<str:username>/reset-password/",
+        views.user_reset_password,
+        name="user-reset-password",
+    ),
     path("account/", views.account, name="account"),
 ]

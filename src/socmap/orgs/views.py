@@ -27,7 +27,10 @@ def _apply_errors(form: forms.Form, error: InvalidInput) -> None:
 # --------------------------------------------------------------------------- organisations
 
 ORGANISATION_SORTS = {
-    "name": "name", "kind": "kind", "region": "region__name", "population": "latest_population",
+    "name": "name",
+    "kind": "kind",
+    "region": "region__name",
+    "population": "latest_population",
 }
 
 
@@ -45,8 +48,15 @@ def organisation_list(request):
             "organisations",
             ["Name", "Short name", "Kind", "Region", "Sector", "Latest population", "Year"],
             (
-                [o.name, o.short_name, o.get_kind_display(), o.region or "",
-                 o.get_sector_display(), o.latest_population or "", o.latest_population_year or ""]
+                [
+                    o.name,
+                    o.short_name,
+                    o.get_kind_display(),
+                    o.region or "",
+                    o.get_sector_display(),
+                    o.latest_population or "",
+                    o.latest_population_year or "",
+                ]
                 for o in qs
             ),
         )
@@ -74,7 +84,8 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "figures": selectors.population_figures(force=organisation)
-            if organisation.is_force else [],
+            if organisation.is_force
+            else [],
             "partners": organisation.local_partners.order_by("name"),
             "teams": organisation.teams.all() if _may_manage(request.user, organisation) else [],
         },
@@ -100,7 +111,9 @@ class PopulationUploadForm(forms.Form):
         required=False, min_value=1971, label="Year (if the file has no year column)"
     )
     basis = forms.CharField(
-        required=False, max_length=200, label="Basis (if the file has no basis column)",
+        required=False,
+        max_length=200,
+        label="Basis (if the file has no basis column)",
         help_text="For example 'ONS mid-2021 estimate'.",
     )
 
@@ -221,8 +234,12 @@ class UserEditForm(forms.Form):
         self.fields["team"].queryset = Team.objects.filter(organisation=user.organisation)
 
 
-USER_SORTS = {"name": "last_name", "username": "username", "organisation": "organisation__name",
-              "last_login": "last_login"}
+USER_SORTS = {
+    "name": "last_name",
+    "username": "username",
+    "organisation": "organisation__name",
+    "last_login": "last_login",
+}
 
 
 @login_required
@@ -238,14 +255,29 @@ def user_list(request):
         return csv_response(
             "users",
             ["username", "first_name", "last_name", "email", "organisation", "roles", "active"],
-            ([u.username, u.first_name, u.last_name, u.email, u.organisation,
-              " ".join(sorted(r.code for r in u.roles.all())), u.is_active] for u in users),
+            (
+                [
+                    u.username,
+                    u.first_name,
+                    u.last_name,
+                    u.email,
+                    u.organisation,
+                    " ".join(sorted(r.code for r in u.roles.all())),
+                    u.is_active,
+                ]
+                for u in users
+            ),
         )
     return render(
         request,
         "orgs/user_list.html",
-        {"page": paginate(request, users), "roles": Role.CHOICES, "role": role, "q": search,
-         "sort": sort},
+        {
+            "page": paginate(request, users),
+            "roles": Role.CHOICES,
+            "role": role,
+            "q": search,
+            "sort": sort,
+        },
     )
 
 
@@ -271,23 +303,30 @@ def user_create(request):
             _apply_errors(form, invalid)
         else:
             return render(
-                request, "orgs/user_created.html",
+                request,
+                "orgs/user_created.html",
                 {"new_user": created.user, "temporary_password": created.temporary_password},
             )
-    return render(request, "orgs/user_form.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "orgs/user_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
 def user_detail(request, username):
     _require_administrator(request.user)
     user = get_visible_or_404(
-        request.user, User.objects.select_related("organisation", "team"),
+        request.user,
+        User.objects.select_related("organisation", "team"),
         username__iexact=username,
     )
     initial = {
-        "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-        "job_title": user.job_title, "team": user.team, "roles": sorted(user.role_codes),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "team": user.team,
+        "roles": sorted(user.role_codes),
         "is_active": user.is_active,
     }
     form = UserEditForm(request.POST or None, user=user, initial=initial)
@@ -295,9 +334,15 @@ def user_detail(request, username):
         data = form.cleaned_data
         try:
             services.update_user(
-                actor=request.user, user=user, roles=data["roles"], team=data["team"],
-                job_title=data["job_title"], first_name=data["first_name"],
-                last_name=data["last_name"], email=data["email"], is_active=data["is_active"],
+                actor=request.user,
+                user=user,
+                roles=data["roles"],
+                team=data["team"],
+                job_title=data["job_title"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                is_active=data["is_active"],
                 reason=data["reason"],
             )
         except InvalidInput as invalid:
@@ -305,8 +350,12 @@ def user_detail(request, username):
         else:
             messages.success(request, f"{user.display_name} has been updated.")
             return redirect("orgs:user-detail", username=user.username)
-    return render(request, "orgs/user_detail.html", {"subject": user, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/user_detail.html",
+        {"subject": user, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -315,8 +364,11 @@ def user_reset_password(request, username):
     _require_administrator(request.user)
     user = get_visible_or_404(request.user, User, username__iexact=username)
     temporary = services.reset_password(actor=request.user, user=user)
-    return render(request, "orgs/user_created.html",
-                  {"new_user": user, "temporary_password": temporary, "reset": True})
+    return render(
+        request,
+        "orgs/user_created.html",
+        {"new_user": user, "temporary_password": temporary, "reset": True},
+    )
 
 
 # --------------------------------------------------------------------------- own account
@@ -334,7 +386,9 @@ def account(request):
     if request.method == "POST" and form.is_valid():
         try:
             _, new_token = services.create_api_token(
-                actor=request.user, user=request.user, name=form.cleaned_data["name"],
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
             )
         except InvalidInput as invalid:

@@ -17,16 +17,28 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--first-name", required=True)
         parser.add_argument("--last-name", required=True)
-        parser.add_argument("--organisation", required=True, help="Organisation slug, e.g. wiltshire")
-        parser.add_argument("--role", action="append", dest="roles", default=[],
-                            choices=Role.CODES, help="Repeat for several roles")
+        parser.add_argument(
+            "--organisation", required=True, help="Organisation slug, e.g. wiltshire"
+        )
+        parser.add_argument(
+            "--role",
+            action="append",
+            dest="roles",
+            default=[],
+            choices=Role.CODES,
+            help="Repeat for several roles",
+        )
         parser.add_argument("--team", default="")
         parser.add_argument("--job-title", default="")
-        parser.add_argument("--password-stdin", action="store_true",
-                            help="Read the password from standard input (otherwise a temporary "
-                            "one is printed and must be changed at first log-in)")
-        parser.add_argument("--superuser", action="store_true",
-                            help="Also allow access to the Django admin site")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="Read the password from standard input (otherwise a temporary "
+            "one is printed and must be changed at first log-in)",
+        )
+        parser.add_argument(
+            "--superuser", action="store_true", help="Also allow access to the Django admin site"
+        )
         add_actor_argument(parser)
 
     def handle(self, *args, **o):
@@ -41,9 +53,16 @@ class Command(BaseCommand):
         password = sys.stdin.readline().rstrip("\n") if o["password_stdin"] else None
         try:
             created = create_user(
-                actor=resolve_actor(o["actor"]), username=o["username"], email=o["email"],
-                first_name=o["first_name"], last_name=o["last_name"], organisation=organisation,
-                roles=o["roles"], team=team, job_title=o["job_title"], password=password,
+                actor=resolve_actor(o["actor"]),
+                username=o["username"],
+                email=o["email"],
+                first_name=o["first_name"],
+                last_name=o["last_name"],
+                organisation=organisation,
+                roles=o["roles"],
+                team=team,
+                job_title=o["job_title"],
+                password=password,
             )
         except InvalidInput as invalid:
             raise CommandError(f"The user was not created. {invalid.summary()}") from invalid

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV file to load")
-        parser.add_argument("--year", type=int, help="Year for every row, if there is no year column")
+        parser.add_argument(
+            "--year", type=int, help="Year for every row, if there is no year column"
+        )
         parser.add_argument("--basis", default="", help="Basis for every row without one")
         add_actor_argument(parser)
 
@@ -29,9 +31,7 @@ class Command(BaseCommand):
                 decode_csv_bytes(file.read_bytes()), default_year=year, default_basis=basis
             )
             self.stdout.write(f"Checking {len(rows)} rows from {file.name}...")
-            result = load_populations(
-                actor=resolve_actor(actor), rows=rows, source_name=file.name
-            )
+            result = load_populations(actor=resolve_actor(actor), rows=rows, source_name=file.name)
         except ImportRejected as rejected:
             for error in rejected.row_errors:
                 self.stderr.write(f"  {error}")

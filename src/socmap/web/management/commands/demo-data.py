@@ -10,17 +10,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--forces", type=int, default=6,
-                            help="How many forces get synthetic staff and records (2 to 43)")
+        parser.add_argument(
+            "--forces",
+            type=int,
+            default=6,
+            help="How many forces get synthetic staff and records (2 to 43)",
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, forces: int, seed: int, **options):
         if not 2 <= forces <= 43:
-            raise CommandError("--forces must be between 2 and 43 (Wiltshire and Dorset are "
-                               "always included for the demo log-ins).")
+            raise CommandError(
+                "--forces must be between 2 and 43 (Wiltshire and Dorset are "
+                "always included for the demo log-ins)."
+            )
         context = demo.generate(forces=forces, seed=seed, out=self.stdout)
-        self.stdout.write(self.style.SUCCESS("\nDemo log-ins (password for all: "
-                                             f"{context.password}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo log-ins (password for all: {context.password}):")
+        )
         width = max(len(u) for u in context.personas)
-        for username, (organisation, roles, title) in context.personas.items():
+        for username, (organisation, _roles, title) in context.personas.items():
             self.stdout.write(f"  {username:<{width}}  {organisation.display_short_name}: {title}")

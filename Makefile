@@ -1,0 +1,58 @@
+# socmap: two commands on a fresh machine.
+#   make demo   set up, load reference and demo data, serve on http://127.0.0.1:8000
+#   make test   install what the tests need (including Debian's chromium) and run them all
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_FORCES ?= 6
+DEMO_SEED   ?= 2026
+
+.PHONY: demo test install chromium lint check serve bench clean-demo
+
+$(STAMP): pyproject.toml
+	@echo "==> Creating the virtual environment in $(VENV) and installing socmap"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	@echo "==> Preparing the embedded SQLite database (var/socmap.sqlite3)"
+	$(BIN)/socmap migrate --noinput
+	$(BIN)/socmap load-reference
+	$(BIN)/socmap demo-data --forces $(DEMO_FORCES) --seed $(DEMO_SEED)
+	@echo "==> socmap is starting on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/socmap runserver 127.0.0.1:8000
+
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "==> chromium present: $$(chromium --version 2>/dev/null)"; \
+	else \
+		echo "==> Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install chromium lint
+	@if [ -n "$$DATABASE_URL" ]; then echo "==> Running the test suite on PostgreSQL"; \
+		else echo "==> Running the test suite on SQLite"; fi
+	$(BIN)/pytest
+
+check: test
+
+serve: install
+	$(BIN)/socmap runserver 127.0.0.1:8000
+
+bench: install
+	@echo "Benchmarks arrive with the national-scale issue; see BENCHMARKS.md."
+
+clean-demo:
+	rm -f var/socmap.sqlite3 var/socmap.sqlite3-wal var/socmap.sqlite3-shm
