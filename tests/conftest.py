@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from socmap.orgs.models import Organisation, OrganisationKind, PartnerSector
-from socmap.orgs.services import create_user, ensure_reference, load_reference
+from socmap.orgs.services import create_user, ensure_reference
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -19,7 +19,7 @@ PASSWORD = "correct-horse-battery-staple"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_reference()
+        ensure_reference()
 
 
 @pytest.fixture

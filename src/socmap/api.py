@@ -4,8 +4,6 @@ Authentication is the browser session (with CSRF on unsafe methods) or a bearer 
 from ``socmap create-api-token``. Service errors become the same messages the pages show.
 """
 
-from __future__ import annotations
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "ninja",
     "socmap.orgs",
     "socmap.audit",
+    "socmap.people",
+    "socmap.threats",
+    "socmap.scoring",
     "socmap.web",
 ]
 

@@ -1,7 +1,5 @@
 """API for reading the audit trail (administrators and inspectors)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """API for organisations, populations and users. Thin: parse, call a selector or a service."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404

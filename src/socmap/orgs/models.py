@@ -312,3 +312,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LocalArea(models.Model):
+    """A local policing area (or neighbourhood) within a force."""
+
+    force = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="local_areas",
+        limit_choices_to={"kind": OrganisationKind.FORCE},
+    )
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["force__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "name"], name="local_area_name_per_force")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.force.name})"

@@ -40,6 +40,7 @@ from socmap.orgs.models import (
 )
 from socmap.orgs.permissions import require_can_write, require_role
 from socmap.orgs.scoping import ScopeLevel, organisations_in_scope, scope_for
+from socmap.reference import reference_loader
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE_POPULATION_YEAR = 2019
@@ -121,9 +122,25 @@ def load_reference(*, actor=None, forces_csv: Path | None = None) -> ReferenceSu
 
 
 def ensure_reference() -> None:
-    """Load the reference data if it is not there (tests and the demo call this)."""
-    if Organisation.objects.filter(kind=OrganisationKind.FORCE).count() < 43:
-        load_reference()
+    """Load every kind of reference data that is missing (tests and the demo call this)."""
+    from socmap.reference import ensure_all
+
+    ensure_all()
+
+
+def _organisations_loaded() -> bool:
+    return Organisation.objects.filter(kind=OrganisationKind.FORCE).count() >= 43
+
+
+@reference_loader(
+    10, "Forces, regions, ROCUs and national agencies", is_loaded=_organisations_loaded
+)
+def _load_organisations(actor) -> str:
+    summary = load_reference(actor=actor)
+    return (
+        f"{summary.regions} new regions, {summary.rocus} new ROCUs, {summary.forces} new forces, "
+        f"{summary.national} new national agencies, {summary.populations} new population figures"
+    )
 
 
 # --------------------------------------------------------------------------- populations
@@ -149,9 +166,17 @@ def force_lookup() -> dict[str, Organisation]:
 
 
 def _unknown_force_message(name: str, lookup: Mapping[str, Organisation]) -> str:
-    names = sorted({force.name for force in lookup.values()})
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f" Did you mean '{close[0]}'?" if close else " Use one of the 43 force names."
+    """Say the name is unknown and, where one is close, which force was probably meant
+    (by spelling, or by a common shortening such as 'Wilts' or 'Notts')."""
+    wanted = _normalise_force_name(name)
+    by_name = {key: force.name for key, force in lookup.items()}
+    close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
+    guess = by_name[close[0]] if close else None
+    first = wanted.split()[0] if wanted.split() else ""
+    if guess is None and len(first) >= 4:
+        starts = sorted({force for key, force in by_name.items() if key.startswith(first)})
+        guess = starts[0] if len(starts) == 1 else None
+    hint = f" Did you mean '{guess}'?" if guess else " Use one of the 43 force names."
     return f"'{name}' is not a known force.{hint}"
 
 

@@ -1,20 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from socmap.orgs.services import load_reference
+from socmap.reference import loaders
 
 
 class Command(BaseCommand):
     help = (
-        "Load or refresh the reference organisations: 43 forces, 9 ROCU regions and London, "
-        "ROCUs, national agencies and the reference (2019) populations. Safe to run again."
+        "Load or refresh all reference data: forces, regions, ROCUs, national agencies and "
+        "their reference populations, crime types and scoring methodologies. Safe to run again."
     )
 
     def handle(self, *args, **options):
-        summary = load_reference()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Reference data loaded: {summary.regions} new regions, {summary.rocus} new "
-                f"ROCUs, {summary.forces} new forces, {summary.national} new national agencies, "
-                f"{summary.populations} new population figures."
-            )
-        )
+        for loader in loaders():
+            self.stdout.write(f"{loader.name}: {loader.load(None)}")
+        self.stdout.write(self.style.SUCCESS("Reference data loaded."))

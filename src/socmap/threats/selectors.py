@@ -1,0 +1,222 @@
+"""Reads of threats, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure, Region
+from socmap.orgs.populations import choose_population_year, per_population
+from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
+from socmap.threats.models import Membership, Status, Threat
+
+THREAT_SORTS = {
+    "band": ("current_band_rank", "-current_score", "name"),
+    "score": ("-current_score", "name"),
+    "name": ("name",),
+    "due": ("reassessment_due", "name"),
+    "updated": ("-updated_at",),
+    "owner": ("owner__name", "name"),
+}
+
+
+def threats_visible_to(user) -> QuerySet[Threat]:
+    return visible_to(
+        user,
+        Threat.objects.select_related("owner", "predominant_crime_type", "lro", "sro", "subject"),
+    )
+
+
+def overdue_filter(today=None) -> Q:
+    today = today or timezone.localdate()
+    return Q(status=Status.ACTIVE) & (
+        Q(reassessment_due__lt=today)
+        | Q(reassessment_requested=True)
+        | Q(reassessment_due__isnull=True)
+    )
+
+
+def prioritised_threats(
+    user,
+    *,
+    kind: str = "",
+    status: str = "",
+    crime_type: str = "",
+    force: str = "",
+    lro: str = "",
+    band: str = "",
+    overdue: bool = False,
+    search: str = "",
+    sort: str = "band",
+) -> QuerySet[Threat]:
+    """The prioritised threat list: highest band and score first unless sorted otherwise."""
+    qs = threats_visible_to(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if crime_type:
+        qs = qs.filter(
+            Q(predominant_crime_type_id=crime_type) | Q(other_crime_types__code=crime_type)
+        )
+    if force:
+        qs = qs.filter(Q(owner__slug=force) | Q(forces__slug=force))
+    if lro:
+        qs = qs.filter(lro__username__iexact=lro)
+    if band:
+        qs = qs.filter(current_band=band)
+    if overdue:
+        qs = qs.filter(overdue_filter())
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(operation_names__icontains=search)
+            | Q(description__icontains=search)
+        )
+    if crime_type or force:
+        qs = qs.distinct()
+    order = THREAT_SORTS.get(sort.lstrip("-"), THREAT_SORTS["band"])
+    if sort.startswith("-"):
+        order = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in order)
+    nulls_last = [
+        F(o.lstrip("-")).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True)
+        for o in order
+    ]
+    return qs.order_by(*nulls_last, "pk")
+
+
+def threat_detail(user, pk: int) -> Threat:
+    return get_visible_or_404(
+        user,
+        threats_visible_to(user).prefetch_related(
+            "other_crime_types",
+            "forces",
+            "local_areas",
+            Prefetch("memberships", queryset=Membership.objects.select_related("nominal")),
+            "status_changes__by",
+        ),
+        pk=pk,
+    )
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class AreaRate:
+    name: str
+    slug: str
+    threats: int
+    population: int | None
+    population_year: str  # e.g. "2019"; a region whose forces' figures differ: "2019-2021"
+    per_million: Decimal | None
+
+
+def _population_by_force(for_year: int) -> dict[int, PopulationFigure]:
+    figures: dict[int, dict[int, PopulationFigure]] = {}
+    for figure in PopulationFigure.objects.all():
+        figures.setdefault(figure.force_id, {})[figure.year] = figure
+    chosen = {}
+    for force_id, by_year in figures.items():
+        year = choose_population_year(by_year, for_year)
+        chosen[force_id] = by_year[year]
+    return chosen
+
+
+def threats_per_million(user, *, year: int | None = None, status: str = Status.ACTIVE):
+    """Active threats per million population by owning force and by region (a region counts
+    its forces' and its ROCU's threats), with the population year each rate used."""
+    year = year or timezone.localdate().year
+    threats = threats_visible_to(user).filter(status=status)
+    by_owner = dict(threats.values_list("owner_id").annotate(n=Count("id")))
+    populations = _population_by_force(year)
+    forces = Organisation.objects.filter(kind=OrganisationKind.FORCE).select_related("region")
+    in_scope = set(organisations_in_scope(user).values_list("pk", flat=True)) | set(by_owner)
+    force_rows = []
+    for force in forces:
+        if force.pk not in in_scope:
+            continue
+        count = by_owner.get(force.pk, 0)
+        figure = populations.get(force.pk)
+        force_rows.append(
+            AreaRate(
+                force.name,
+                force.slug,
+                count,
+                figure.population if figure else None,
+                str(figure.year) if figure else "",
+                per_population(count, figure.population, 1_000_000, 1) if figure else None,
+            )
+        )
+    region_rows = []
+    for region in Region.objects.prefetch_related("organisations"):
+        members = [
+            o
+            for o in region.organisations.all()
+            if o.kind in (OrganisationKind.FORCE, OrganisationKind.ROCU)
+        ]
+        region_forces = [o for o in members if o.kind == OrganisationKind.FORCE]
+        shown = [f for f in force_rows if f.slug in {o.slug for o in region_forces}]
+        if not shown:
+            continue
+        count = sum(by_owner.get(o.pk, 0) for o in members)
+        figures = [populations.get(o.pk) for o in region_forces]
+        population = sum(f.population for f in figures if f) if all(figures) else None
+        years = sorted({f.year for f in figures if f})
+        region_rows.append(
+            AreaRate(
+                region.name,
+                region.slug,
+                count,
+                population,
+                _year_span(years),
+                per_population(count, population, 1_000_000, 1) if population else None,
+            )
+        )
+    return force_rows, region_rows
+
+
+def _year_span(years: list[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+
+
+def crime_type_breakdown(user, *, status: str = Status.ACTIVE) -> list[dict]:
+    threats = threats_visible_to(user).filter(status=status)
+    total = threats.count()
+    rows = (
+        threats.values("predominant_crime_type__code", "predominant_crime_type__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "predominant_crime_type__name")
+    )
+    return [
+        {
+            "code": r["predominant_crime_type__code"],
+            "name": r["predominant_crime_type__name"],
+            "threats": r["n"],
+            "share": round(100 * r["n"] / total, 1) if total else 0.0,
+        }
+        for r in rows
+    ]
+
+
+def band_distribution(user, *, status: str = Status.ACTIVE) -> list[dict]:
+    rows = (
+        threats_visible_to(user)
+        .filter(status=status)
+        .values("current_methodology", "current_band", "current_band_rank")
+        .annotate(n=Count("id"))
+        .order_by("current_methodology", "current_band_rank")
+    )
+    return [
+        {
+            "methodology": r["current_methodology"] or "not assessed",
+            "band": r["current_band"] or "—",
+            "threats": r["n"],
+        }
+        for r in rows
+    ]
