@@ -76,9 +76,15 @@ def _unauthenticated(request, exc):
 def _add_routers() -> None:
     from socmap.audit.api import router as audit_router
     from socmap.orgs.api import router as orgs_router
+    from socmap.people.api import router as people_router
+    from socmap.scoring.api import router as scoring_router
+    from socmap.threats.api import router as threats_router
 
     api.add_router("/", orgs_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/people", people_router)
+    api.add_router("/threats", threats_router)
+    api.add_router("/scoring", scoring_router)
 
 
 _add_routers()

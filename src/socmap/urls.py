@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("socmap.web.urls")),
     path("", include("socmap.orgs.urls")),
     path("audit/", include("socmap.audit.urls")),
+    path("people/", include("socmap.people.urls")),
+    path("threats/", include("socmap.threats.urls")),
+    path("scoring/", include("socmap.scoring.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -487,3 +487,24 @@ def request_reassessment(*, actor, threat: Threat, reason: str) -> Threat:
             actor=actor, action="threat.reassessment_requested", target=threat, reason=reason
         )
     return threat
+
+
+def map_and_assess_threat(
+    *,
+    actor,
+    methodology,
+    inputs: dict[str, str],
+    rationale: str = "",
+    judged_by: dict | None = None,
+    **threat_fields,
+) -> Threat:
+    """Map a new threat and record its first assessment in one transaction: either both are
+    saved or neither is."""
+    from socmap.scoring.services import assess_threat
+
+    with transaction.atomic():
+        threat = map_threat(actor=actor, **threat_fields)
+        assess_threat(actor=actor, threat=threat, methodology=methodology, inputs=inputs,
+                      rationale=rationale, judged_by=judged_by)
+        threat.refresh_from_db()
+    return threat

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from socmap.orgs.models import Role
+
+# (label, URL name, roles that see it; empty for everyone), in display order.
+NAVIGATION = (
+    ("Dashboard", "dashboard", ()),
+    ("Threats", "threats:list", ()),
+    ("People", "people:list", ()),
+    ("Scoring", "scoring:index", ()),
+    ("Organisations", "orgs:organisation-list", ()),
+    ("Populations", "orgs:population-list", ()),
+    ("Users", "orgs:user-list", (Role.ADMINISTRATOR,)),
+    ("Audit trail", "audit:event-list", (Role.ADMINISTRATOR, Role.INSPECTOR)),
+    ("API", "api-1.0.0:openapi-view", ()),
+)
 
 
 def navigation_for(user) -> list[dict[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [
-        {"label": "Dashboard", "url": reverse("dashboard")},
-        {"label": "Organisations", "url": reverse("orgs:organisation-list")},
-        {"label": "Populations", "url": reverse("orgs:population-list")},
-    ]
-    if user.has_role(Role.ADMINISTRATOR):
-        items.append({"label": "Users", "url": reverse("orgs:user-list")})
-    if user.has_role(Role.ADMINISTRATOR, Role.INSPECTOR):
-        items.append({"label": "Audit trail", "url": reverse("audit:event-list")})
-    items.append({"label": "API", "url": reverse("api-1.0.0:openapi-view")})
+    items = []
+    for label, name, roles in NAVIGATION:
+        if roles and not user.has_role(*roles):
+            continue
+        try:
+            items.append({"label": label, "url": reverse(name)})
+        except NoReverseMatch:  # a part of socmap that is not installed
+            continue
     return items
 
 
