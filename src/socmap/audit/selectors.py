@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from socmap.audit.models import AuditEvent
 from socmap.orgs.models import Role
 from socmap.orgs.scoping import visible_to
 
 AUDIT_READERS = (Role.ADMINISTRATOR, Role.INSPECTOR)
+
+
+def _start_of(moment):
+    """A date means midnight at its start in socmap's time zone (London)."""
+    if isinstance(moment, dt.datetime):
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return timezone.make_aware(dt.datetime.combine(moment, dt.time.min))
 
 
 def audit_events_for(
@@ -35,7 +45,7 @@ def audit_events_for(
     if target_id:
         events = events.filter(target_id=target_id)
     if since:
-        events = events.filter(at__gte=since)
+        events = events.filter(at__gte=_start_of(since))
     if until:
-        events = events.filter(at__lt=until)
+        events = events.filter(at__lt=_start_of(until))
     return events

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -203,6 +204,7 @@ def import_populations(
 def list_users(
     request, role: str = "", organisation: str = "", q: str = "", active: bool | None = None
 ):
+    _require_administrator(request.user)
     if role and role not in Role.CODES:
         raise InvalidInput({"role": [f"Choose one of {', '.join(Role.CODES)}."]})
     return selectors.users_visible_to(
@@ -239,7 +241,13 @@ def create_user(request, payload: UserIn):
     return 201, NewUserOut(user=created.user, temporary_password=created.temporary_password)
 
 
+def _require_administrator(user) -> None:
+    if not user.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied("Only administrators may manage users.")
+
+
 def _user(request, username: str) -> User:
+    _require_administrator(request.user)
     return get_visible_or_404(request.user, User, username__iexact=username)
 
 

@@ -128,6 +128,35 @@ def ensure_reference() -> None:
     ensure_all()
 
 
+ROLE_DESCRIPTIONS = {
+    Role.ANALYST: "Maps threats and keeps their scores current; records disruptions.",
+    Role.LRO: "Owns a threat's 4P plan, its actions and its reviews.",
+    Role.VALIDATOR: "Independently checks disruption claims and their impact grades.",
+    Role.TASKING_CHAIR: "Chairs tasking: priorities, owners, adoption and archiving.",
+    Role.PERFORMANCE_LEAD: "Produces disruption rates, rankings and compliance measures.",
+    Role.OFFENDER_MANAGER: "Manages convicted SOC offenders for life: orders, custody, release.",
+    Role.PARTNER: "A partner agency's officer: sees only what is shared with their agency.",
+    Role.INSPECTOR: "Reads everything in scope and changes nothing.",
+    Role.ADMINISTRATOR: "Manages users, teams and reference data for their organisation.",
+}
+
+
+def _roles_loaded() -> bool:
+    return Role.objects.count() >= len(Role.CODES)
+
+
+@reference_loader(5, "Roles", is_loaded=_roles_loaded)
+def _load_roles(actor) -> str:
+    created = 0
+    with transaction.atomic():
+        for code in Role.CODES:
+            _, made = Role.objects.update_or_create(
+                code=code, defaults={"description": ROLE_DESCRIPTIONS[code]}
+            )
+            created += made
+    return f"{created} new, {len(Role.CODES) - created} refreshed"
+
+
 def _organisations_loaded() -> bool:
     return Organisation.objects.filter(kind=OrganisationKind.FORCE).count() >= 43
 
@@ -672,7 +701,15 @@ def reset_password(*, actor, user: User) -> str:
         user.set_password(temporary)
         user.password_change_required = True
         user.save(update_fields=["password", "password_change_required"])
-        record_event(actor=actor, action="user.password_reset", target=user)
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        record_event(
+            actor=actor,
+            action="user.password_reset",
+            target=user,
+            changes={"api_tokens_revoked": revoked},
+        )
     return temporary
 
 
@@ -808,7 +845,8 @@ def create_api_token(*, actor, user: User, name: str, days: int = 90) -> tuple[A
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or ``None``."""
+    """The active user a bearer token belongs to, or ``None`` (also while the user must
+    change a temporary password: a reset locks scripts out until the owner is back)."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -817,7 +855,9 @@ def user_for_token(raw: str) -> User | None:
         .first()
     )
     now = timezone.now()
-    if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+    if token is None or (token.expires_at and token.expires_at <= now):
+        return None
+    if not token.user.is_active or token.user.password_change_required:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

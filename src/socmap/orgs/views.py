@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from socmap.errors import ImportRejected, InvalidInput
@@ -152,9 +153,10 @@ def population_list(request):
 def population_import(request):
     if not _may_load_populations(request.user):
         raise PermissionDenied("Only administrators and performance leads may load populations.")
-    form = PopulationUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PopulationUploadForm(request.POST if posted else None, request.FILES if posted else None)
     row_errors, result = [], None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             rows = services.parse_population_csv(
@@ -281,6 +283,7 @@ def user_list(request):
     )
 
 
+@never_cache
 @login_required
 def user_create(request):
     _require_administrator(request.user)
@@ -358,6 +361,7 @@ def user_detail(request, username):
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def user_reset_password(request, username):
@@ -379,6 +383,7 @@ class ApiTokenForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=366, initial=90, label="Valid for (days)")
 
 
+@never_cache
 @login_required
 def account(request):
     form = ApiTokenForm(request.POST or None)
