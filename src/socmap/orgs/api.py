@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from socmap.errors import InvalidInput
 from socmap.orgs import selectors, services
@@ -238,7 +239,7 @@ def create_user(request, payload: UserIn):
         job_title=payload.job_title,
         password=payload.password,
     )
-    return 201, NewUserOut(user=created.user, temporary_password=created.temporary_password)
+    return Status(201, NewUserOut(user=created.user, temporary_password=created.temporary_password))
 
 
 def _require_administrator(user) -> None:
