@@ -28,6 +28,30 @@ import yaml
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodologies"
 TOTAL_METHODS = ("weighted_sum", "product")
+DOCUMENT_KEYS = {
+    "name",
+    "version",
+    "title",
+    "description",
+    "applies_to",
+    "total",
+    "scale",
+    "reassessment_interval_days",
+    "attributes",
+    "bands",
+}
+ATTRIBUTE_KEYS = {
+    "key",
+    "label",
+    "weight",
+    "component",
+    "objective",
+    "scored",
+    "guidance",
+    "answers",
+}
+ANSWER_KEYS = {"key", "label", "points", "guidance"}
+BAND_KEYS = {"code", "from", "to", "label"}
 PLACES = Decimal("0.1")
 
 
@@ -116,6 +140,17 @@ class Methodology:
 # --------------------------------------------------------------------------- parsing
 
 
+def _unknown_keys(mapping: dict, allowed: set[str], where: str, problems: list[str]) -> None:
+    """Name settings the format does not have: usually a typo, or a label with an unquoted
+    comma that YAML split into extra keys."""
+    unknown = sorted(str(k) for k in mapping if k not in allowed)
+    if unknown:
+        problems.append(
+            f"{where} has unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+            " (a label containing a comma must be in quotes)"
+        )
+
+
 def _decimal(value: Any, where: str, problems: list[str]) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         problems.append(f"{where} is missing or not a number")
@@ -137,6 +172,7 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
         raise MethodologyError("(unnamed)", ["the document is not a mapping of settings"])
     name = str(document.get("name") or "").strip()
     problems: list[str] = []
+    _unknown_keys(document, DOCUMENT_KEYS, "the document", problems)
     if not name:
         problems.append("it has no name")
     version = document.get("version")
@@ -167,6 +203,7 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
             continue
         key = str(raw.get("key") or "").strip()
         where = f"attribute '{key or index}'"
+        _unknown_keys(raw, ATTRIBUTE_KEYS, where, problems)
         if not key:
             problems.append(f"attribute {index} has no key")
         elif key in seen:
@@ -191,6 +228,7 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
                 problems.append(f"{where} answer {position} has no key")
                 continue
             answer_key = str(raw_answer["key"])
+            _unknown_keys(raw_answer, ANSWER_KEYS, f"{where} answer '{answer_key}'", problems)
             if answer_key in answer_keys:
                 problems.append(f"{where} lists answer '{answer_key}' twice")
             answer_keys.add(answer_key)
@@ -260,6 +298,7 @@ def _parse_bands(raw_bands: Any, scale: Decimal | None, problems: list[str]) -> 
             problems.append(f"band {index} has no code")
             continue
         code = str(raw["code"])
+        _unknown_keys(raw, BAND_KEYS, f"band {code}", problems)
         lower = _decimal(raw.get("from"), f"band {code} 'from'", problems)
         upper = _decimal(raw.get("to"), f"band {code} 'to'", problems)
         if lower is None or upper is None:

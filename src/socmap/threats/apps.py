@@ -8,3 +8,6 @@ class ThreatsConfig(AppConfig):
 
     def ready(self) -> None:
         from socmap.threats import services  # noqa: F401  (registers its reference data loader)
+        from socmap.threats.dashboard import register as register_panels
+
+        register_panels()

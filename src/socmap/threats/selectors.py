@@ -30,6 +30,20 @@ def threats_visible_to(user) -> QuerySet[Threat]:
     )
 
 
+def _threats_for(user) -> QuerySet[Threat]:
+    """What ``user`` may see; ``None`` is the system operator at the command line (as for
+    writes, where ``actor=None`` is the operator), who sees every threat."""
+    if user is None:
+        return Threat.objects.select_related(
+            "owner", "predominant_crime_type", "lro", "sro", "subject"
+        )
+    return threats_visible_to(user)
+
+
+def _organisations_for(user) -> QuerySet[Organisation]:
+    return Organisation.objects.all() if user is None else organisations_in_scope(user)
+
+
 def overdue_filter(today=None) -> Q:
     today = today or timezone.localdate()
     return Q(status=Status.ACTIVE) & (
@@ -37,6 +51,23 @@ def overdue_filter(today=None) -> Q:
         | Q(reassessment_requested=True)
         | Q(reassessment_due__isnull=True)
     )
+
+
+def overdue_reason(threat: Threat, today=None) -> str:
+    """Why an active threat is on the overdue list (the same rule as :func:`overdue_filter`),
+    or ``""`` if it is not overdue."""
+    today = today or timezone.localdate()
+    if threat.status != Status.ACTIVE:
+        return ""
+    if threat.reassessment_requested:
+        return "Re-assessment requested" + (
+            f": {threat.reassessment_reason}" if threat.reassessment_reason else ""
+        )
+    if threat.reassessment_due is None:
+        return "Never assessed" if threat.last_assessed_at is None else "No re-assessment date"
+    if threat.reassessment_due < today:
+        return f"Due date passed ({threat.reassessment_due:%d %b %Y})"
+    return ""
 
 
 def prioritised_threats(
@@ -53,7 +84,7 @@ def prioritised_threats(
     sort: str = "band",
 ) -> QuerySet[Threat]:
     """The prioritised threat list: highest band and score first unless sorted otherwise."""
-    qs = threats_visible_to(user)
+    qs = _threats_for(user)
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -130,11 +161,11 @@ def threats_per_million(user, *, year: int | None = None, status: str = Status.A
     """Active threats per million population by owning force and by region (a region counts
     its forces' and its ROCU's threats), with the population year each rate used."""
     year = year or timezone.localdate().year
-    threats = threats_visible_to(user).filter(status=status)
+    threats = _threats_for(user).filter(status=status)
     by_owner = dict(threats.values_list("owner_id").annotate(n=Count("id")))
     populations = _population_by_force(year)
     forces = Organisation.objects.filter(kind=OrganisationKind.FORCE).select_related("region")
-    in_scope = set(organisations_in_scope(user).values_list("pk", flat=True)) | set(by_owner)
+    in_scope = set(_organisations_for(user).values_list("pk", flat=True)) | set(by_owner)
     force_rows = []
     for force in forces:
         if force.pk not in in_scope:
@@ -186,7 +217,7 @@ def _year_span(years: list[int]) -> str:
 
 
 def crime_type_breakdown(user, *, status: str = Status.ACTIVE) -> list[dict]:
-    threats = threats_visible_to(user).filter(status=status)
+    threats = _threats_for(user).filter(status=status)
     total = threats.count()
     rows = (
         threats.values("predominant_crime_type__code", "predominant_crime_type__name")
@@ -206,7 +237,7 @@ def crime_type_breakdown(user, *, status: str = Status.ACTIVE) -> list[dict]:
 
 def band_distribution(user, *, status: str = Status.ACTIVE) -> list[dict]:
     rows = (
-        threats_visible_to(user)
+        _threats_for(user)
         .filter(status=status)
         .values("current_methodology", "current_band", "current_band_rank")
         .annotate(n=Count("id"))
@@ -220,3 +251,61 @@ def band_distribution(user, *, status: str = Status.ACTIVE) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# --------------------------------------------------------------------------- network
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # read from the member: "Supplies", "Exploited by"...
+    other: object  # people.Nominal
+    other_is_member: bool
+    association_id: int
+
+
+@dataclass(frozen=True)
+class MemberNetwork:
+    member: object  # people.Nominal
+    links: list[Link]
+
+
+def threat_network(user, threat: Threat) -> list[MemberNetwork]:
+    """The associates of a group's current members, grouped by member: every association
+    between a member and another person, where the user may see the association and both
+    people."""
+    from socmap.people.models import Association, Nominal
+
+    member_ids = set(
+        threat.memberships.filter(left_on__isnull=True).values_list("nominal_id", flat=True)
+    )
+    if not member_ids:
+        return []
+    visible_people = visible_to(user, Nominal.objects.all()).values("pk")
+    associations = (
+        visible_to(
+            user,
+            Association.objects.filter(Q(source_id__in=member_ids) | Q(target_id__in=member_ids)),
+        )
+        .filter(source_id__in=visible_people, target_id__in=visible_people)
+        .select_related("source", "target")
+        .order_by("kind", "id")
+    )
+    by_member: dict[int, MemberNetwork] = {}
+    for association in associations:
+        for member, other in (
+            (association.source, association.target),
+            (association.target, association.source),
+        ):
+            if member.pk not in member_ids:
+                continue
+            entry = by_member.setdefault(member.pk, MemberNetwork(member, []))
+            entry.links.append(
+                Link(
+                    association.label_from(member),
+                    other,
+                    other.pk in member_ids,
+                    association.pk,
+                )
+            )
+    return sorted(by_member.values(), key=lambda m: (m.member.surname, m.member.forenames))

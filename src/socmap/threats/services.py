@@ -504,7 +504,13 @@ def map_and_assess_threat(
 
     with transaction.atomic():
         threat = map_threat(actor=actor, **threat_fields)
-        assess_threat(actor=actor, threat=threat, methodology=methodology, inputs=inputs,
-                      rationale=rationale, judged_by=judged_by)
+        assess_threat(
+            actor=actor,
+            threat=threat,
+            methodology=methodology,
+            inputs=inputs,
+            rationale=rationale,
+            judged_by=judged_by,
+        )
         threat.refresh_from_db()
     return threat

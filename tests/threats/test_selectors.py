@@ -1,0 +1,161 @@
+"""Reading threats: the prioritised order, filters, the overdue rule, the figures, and who
+may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from socmap.orgs.models import PopulationFigure
+from socmap.orgs.services import share_record
+from socmap.people.services import link_people, record_nominal
+from socmap.threats.models import Status, Threat
+from socmap.threats.selectors import (
+    band_distribution,
+    crime_type_breakdown,
+    overdue_reason,
+    prioritised_threats,
+    threat_network,
+    threats_per_million,
+)
+from socmap.threats.services import add_member, request_reassessment
+
+from .conftest import LOW_ANSWERS
+
+
+def _names(qs) -> list[str]:
+    return [t.name for t in qs]
+
+
+def test_the_list_puts_the_highest_band_first(wiltshire_analyst, map_ocg):
+    map_ocg(wiltshire_analyst, "Low group", answers=LOW_ANSWERS)
+    map_ocg(wiltshire_analyst, "Top group")
+    map_ocg(wiltshire_analyst, "Unassessed group", answers=None)
+    # Active threats only by default in the pages; here every status, highest band first
+    everything = prioritised_threats(wiltshire_analyst)
+    assert _names(everything) == ["Top group", "Low group", "Unassessed group"]
+    assert _names(prioritised_threats(wiltshire_analyst, sort="-band"))[:2] == [
+        "Low group",
+        "Top group",
+    ]
+    assert _names(prioritised_threats(wiltshire_analyst, sort="name")) == [
+        "Low group",
+        "Top group",
+        "Unassessed group",
+    ]
+
+
+def test_the_list_filters_by_status_crime_type_force_lro_band_and_search(
+    wiltshire_analyst, wiltshire_lro, map_ocg, fraud, org
+):
+    map_ocg(wiltshire_analyst, "Drugs group", lro=wiltshire_lro, operation_names=["Op Bluebell"])
+    map_ocg(
+        wiltshire_analyst,
+        "Fraud group",
+        predominant_crime_type=fraud,
+        answers=LOW_ANSWERS,
+        forces=[org("Dorset")],
+    )
+    map_ocg(wiltshire_analyst, "Trigger group", answers=None, status=Status.TRIGGER_REPORT)
+    user = wiltshire_analyst
+    assert _names(prioritised_threats(user, status="active")) == ["Drugs group", "Fraud group"]
+    assert _names(prioritised_threats(user, crime_type="fraud")) == ["Fraud group"]
+    assert _names(prioritised_threats(user, force="dorset")) == ["Fraud group"]
+    assert _names(prioritised_threats(user, lro="WILTSHIRE.LRO")) == ["Drugs group"]
+    assert _names(prioritised_threats(user, band="3C")) == ["Fraud group"]
+    assert _names(prioritised_threats(user, search="bluebell")) == ["Drugs group"]
+    assert _names(prioritised_threats(user, status="trigger_report")) == ["Trigger group"]
+
+
+def test_overdue_means_due_date_passed_requested_or_never_assessed(wiltshire_analyst, map_ocg):
+    today = timezone.localdate()
+    current = map_ocg(wiltshire_analyst, "Current group")
+    late = map_ocg(wiltshire_analyst, "Late group")
+    Threat.objects.filter(pk=late.pk).update(reassessment_due=today - dt.timedelta(days=1))
+    requested = map_ocg(wiltshire_analyst, "Requested group")
+    request_reassessment(actor=wiltshire_analyst, threat=requested, reason="Major disruption")
+    overdue = prioritised_threats(wiltshire_analyst, overdue=True)
+    assert set(_names(overdue)) == {"Late group", "Requested group"}
+    late.refresh_from_db()
+    requested.refresh_from_db()
+    assert overdue_reason(current) == ""
+    assert overdue_reason(late).startswith("Due date passed")
+    assert overdue_reason(requested) == "Re-assessment requested: Major disruption"
+
+
+def test_per_million_figures_name_the_population_year(wiltshire_analyst, map_ocg, org):
+    map_ocg(wiltshire_analyst, "Group one")
+    map_ocg(wiltshire_analyst, "Group two")
+    wiltshire = org("Wiltshire")
+    figure = PopulationFigure.objects.filter(force=wiltshire).order_by("-year").first()
+    forces, regions = threats_per_million(wiltshire_analyst, year=figure.year)
+    row = next(r for r in forces if r.slug == wiltshire.slug)
+    assert row.threats == 2
+    assert row.population == figure.population
+    assert row.population_year == str(figure.year)
+    expected = round(2 * 1_000_000 / figure.population, 1)
+    assert float(row.per_million) == expected
+    region = next(r for r in regions if r.slug == wiltshire.region.slug)
+    assert region.population_year  # a region states the year(s) its populations come from
+
+
+def test_crime_type_and_band_breakdowns(wiltshire_analyst, map_ocg, fraud):
+    map_ocg(wiltshire_analyst, "A")
+    map_ocg(wiltshire_analyst, "B")
+    map_ocg(wiltshire_analyst, "C", predominant_crime_type=fraud, answers=LOW_ANSWERS)
+    shares = {
+        r["code"]: (r["threats"], r["share"]) for r in crime_type_breakdown(wiltshire_analyst)
+    }
+    assert shares == {"drugs": (2, 66.7), "fraud": (1, 33.3)}
+    bands = band_distribution(wiltshire_analyst)
+    assert [(b["methodology"], b["band"], b["threats"]) for b in bands] == [
+        ("group-matrix@1", "1A", 2),
+        ("group-matrix@1", "3C", 1),
+    ]
+
+
+def test_a_dorset_analyst_does_not_see_wiltshire_threats(
+    wiltshire_analyst, dorset_analyst, map_ocg
+):
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    map_ocg(dorset_analyst, "Dorset group")
+    assert _names(prioritised_threats(dorset_analyst)) == ["Dorset group"]
+    assert crime_type_breakdown(dorset_analyst)[0]["threats"] == 1
+
+
+def test_a_south_west_rocu_officer_sees_both_forces_threats(
+    wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg
+):
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    map_ocg(dorset_analyst, "Dorset group", answers=LOW_ANSWERS)
+    assert _names(prioritised_threats(swrocu_officer)) == ["Wiltshire group", "Dorset group"]
+
+
+def test_a_partner_sees_only_what_is_shared_with_them(
+    wiltshire_analyst, council_partner, map_ocg, wiltshire_council
+):
+    shared = map_ocg(wiltshire_analyst, "Shared group")
+    map_ocg(wiltshire_analyst, "Unshared group")
+    share_record(actor=wiltshire_analyst, record=shared, organisation=wiltshire_council)
+    assert _names(prioritised_threats(council_partner)) == ["Shared group"]
+
+
+def test_the_network_lists_members_associates_the_user_can_see(
+    wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg
+):
+    threat = map_ocg(wiltshire_analyst)
+    boss = record_nominal(actor=wiltshire_analyst, surname="Boss", forenames="Al")
+    runner = record_nominal(actor=wiltshire_analyst, surname="Runner", forenames="Bo")
+    hidden = record_nominal(actor=dorset_analyst, surname="Hidden", forenames="Cy")
+    add_member(actor=wiltshire_analyst, threat=threat, nominal=boss, role="principal")
+    link_people(actor=wiltshire_analyst, source=boss, target=runner, kind="exploits")
+    # (the regional unit, who sees both forces, records that a Dorset person supplies him)
+    link_people(actor=swrocu_officer, source=hidden, target=boss, kind="supplier")
+    network = threat_network(wiltshire_analyst, threat)
+    assert [
+        (n.member.surname, [(lk.label, lk.other.surname) for lk in n.links]) for n in network
+    ] == [("Boss", [("Exploits", "Runner")])]
+    # while the regional unit sees the Dorset supplier too
+    regional = threat_network(swrocu_officer, threat)
+    assert sorted(lk.label for lk in regional[0].links) == ["Exploits", "Supplied by"]
