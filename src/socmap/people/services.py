@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
-from socmap.errors import InvalidInput
+from socmap.errors import ImportRejected, InvalidInput, RowError
 from socmap.orgs.models import Organisation, OrganisationKind, Role
 from socmap.orgs.permissions import require_can_write, require_role
 from socmap.orgs.scoping import can_see, organisations_in_scope
 from socmap.people.models import (
+    INVERSE_LABELS,
     Address,
     Alias,
     AliasKind,
@@ -31,6 +34,9 @@ from socmap.people.models import (
 PEOPLE_EDITORS = (Role.ANALYST, Role.LRO, Role.OFFENDER_MANAGER)
 PNC_PATTERN = re.compile(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+# Longer text would not fit the database column: refuse it with a message instead.
+MAX_LENGTHS = {"surname": 100, "forenames": 150, "nationality": 60, "pnc_id": 20}
 
 NOMINAL_FIELDS = (
     "surname",
@@ -54,12 +60,16 @@ def _require_editor(actor, action: str) -> None:
 
 def _owner_for(actor, owner: Organisation | None) -> Organisation:
     if owner is None:
-        if actor is None:
+        if actor is None or actor.organisation is None:
             raise InvalidInput({"owner": ["Say which organisation records this person."]})
-        return actor.organisation
+        owner = actor.organisation
     if actor is not None and not organisations_in_scope(actor).filter(pk=owner.pk).exists():
         raise PermissionDenied(f"You may not record people for {owner}.")
     if owner.kind == OrganisationKind.PARTNER:
+        if actor is not None and owner.pk == actor.organisation_id:
+            raise PermissionDenied(
+                "Partner agencies may not record people: ask the force or ROCU you work with."
+            )
         raise InvalidInput({"owner": ["Nominals are recorded by a force, a ROCU or the NCA."]})
     return owner
 
@@ -72,8 +82,10 @@ def _clean_nominal(data: dict[str, Any]) -> dict[str, Any]:
             cleaned[key] = (cleaned[key] or "").strip()
     if "surname" in cleaned and not cleaned["surname"]:
         errors["surname"] = ["Enter the surname (use 'UNKNOWN' if it is not known)."]
-    if len(cleaned.get("surname", "")) > 100:
-        errors["surname"] = ["The surname must be 100 characters or fewer."]
+    for key, limit in MAX_LENGTHS.items():
+        if len(cleaned.get(key) or "") > limit:
+            label = Nominal._meta.get_field(key).verbose_name
+            errors[key] = [f"The {label} must be {limit} characters or fewer."]
     dob = cleaned.get("date_of_birth")
     if isinstance(dob, str):
         try:
@@ -157,6 +169,8 @@ def add_alias(*, actor, nominal: Nominal, name: str, kind: str = AliasKind.ALIAS
     name = (name or "").strip()
     if not name:
         raise InvalidInput({"name": ["Enter the alias."]})
+    if len(name) > 200:
+        raise InvalidInput({"name": ["The alias must be 200 characters or fewer."]})
     if kind not in AliasKind.values:
         raise InvalidInput({"kind": [f"Choose one of {', '.join(AliasKind.values)}."]})
     if nominal.aliases.filter(name__iexact=name).exists():
@@ -181,6 +195,8 @@ def add_identifier(*, actor, nominal: Nominal, kind: str, value: str) -> Identif
         errors["kind"] = [f"Choose one of {', '.join(IdentifierKind.values)}."]
     if not value:
         errors["value"] = ["Enter the identifier."]
+    elif len(value) > 120:
+        errors["value"] = ["The identifier must be 120 characters or fewer."]
     if errors:
         raise InvalidInput(errors)
     if nominal.identifiers.filter(kind=kind, value__iexact=value).exists():
@@ -213,6 +229,14 @@ def add_address(
     errors = {}
     if not (line or "").strip():
         errors["line"] = ["Enter the address."]
+    for key, value, limit in (
+        ("line", line, 200),
+        ("town", town, 80),
+        ("postcode", postcode, 10),
+        ("local_area", local_area, 80),
+    ):
+        if len((value or "").strip()) > limit:
+            errors[key] = [f"This must be {limit} characters or fewer."]
     if from_date and to_date and to_date < from_date:
         errors["to_date"] = ["The address cannot end before it starts."]
     if force is not None and force.kind != OrganisationKind.FORCE:
@@ -262,6 +286,11 @@ def link_people(
         errors["to_date"] = ["The association cannot end before it starts."]
     if errors:
         raise InvalidInput(errors)
+    symmetric = kind not in INVERSE_LABELS
+    if symmetric and Association.objects.filter(source=target, target=source, kind=kind).exists():
+        raise InvalidInput(
+            {"target": [f"That association is already recorded ({target} — {source})."]}
+        )
     try:
         with transaction.atomic():
             association = Association.objects.create(
@@ -300,3 +329,183 @@ def unlink_people(*, actor, association: Association, reason: str = "") -> None:
             reason=reason,
         )
         association.delete()
+
+
+# --------------------------------------------------------------------------- import
+
+IMPORT_COLUMNS = (
+    "surname",
+    "forenames",
+    "date_of_birth",
+    "gender",
+    "nationality",
+    "pnc_id",
+    "aliases",
+    "flags",
+)
+IMPORT_FLAGS = ("foreign_national", "iom", "mappa", "vulnerable")
+
+
+@dataclass
+class NominalImportResult:
+    created: list[Nominal] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.created)
+
+
+def _import_date(raw: str) -> dt.date | str | None:
+    """ISO (2001-03-04) or British (04/03/2001) dates; anything else is passed on for the
+    service to refuse with its own message."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return raw
+
+
+def _import_gender(raw: str) -> str | None:
+    raw = raw.strip().lower()
+    if not raw:
+        return Gender.UNKNOWN
+    for value, label in Gender.choices:
+        if raw in (value, label.lower()) or (len(raw) == 1 and value.startswith(raw)):
+            return value
+    return None
+
+
+def _import_flags(raw: str) -> tuple[dict[str, bool], list[str]]:
+    chosen, unknown = {}, []
+    for part in re.split(r"[;,]", raw):
+        name = part.strip().lower().replace("-", "_").replace(" ", "_")
+        if not name:
+            continue
+        if name in IMPORT_FLAGS:
+            chosen[name] = True
+        else:
+            unknown.append(part.strip())
+    return chosen, unknown
+
+
+def import_nominals(
+    *,
+    actor,
+    rows: Iterable[Mapping[str, str]],
+    owner: Organisation,
+    source_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> NominalImportResult:
+    """Record every person in ``rows`` (dicts keyed by :data:`IMPORT_COLUMNS`) for ``owner``:
+    all rows or none.
+
+    Each row goes through :func:`record_nominal`, inside one outer transaction; any problem
+    (a bad value, a PNC ID given twice or already recorded for ``owner``) is collected with its
+    line number (the header is line 1), and then :class:`ImportRejected` undoes everything.
+    ``progress(done, total)`` is called after each row."""
+    _require_editor(actor, "import people")
+    owner = _owner_for(actor, owner)
+    rows = [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in rows]
+    if not rows:
+        raise ImportRejected(
+            [
+                RowError(
+                    2,
+                    "",
+                    "The file has no people in it: it needs a header row and a row per person.",
+                )
+            ]
+        )
+    missing = [c for c in ("surname",) if c not in rows[0]]
+    unknown_columns = [c for c in rows[0] if c and c not in IMPORT_COLUMNS]
+    if missing or unknown_columns:
+        raise ImportRejected(
+            [RowError(1, c, f"The header has no '{c}' column.") for c in missing]
+            + [
+                RowError(1, c, f"Unknown column '{c}': use {', '.join(IMPORT_COLUMNS)}.")
+                for c in unknown_columns
+            ],
+            rows_read=len(rows),
+        )
+    errors: list[RowError] = []
+    result = NominalImportResult()
+    first_seen: dict[str, int] = {}
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            line = index + 2
+            row_errors: list[RowError] = []
+            gender = _import_gender(row.get("gender", ""))
+            if gender is None:
+                row_errors.append(
+                    RowError(line, "gender", f"Unknown gender: use {', '.join(Gender.values)}.")
+                )
+            flags, unknown_flags = _import_flags(row.get("flags", ""))
+            for name in unknown_flags:
+                row_errors.append(
+                    RowError(
+                        line, "flags", f"Unknown flag '{name}': use {', '.join(IMPORT_FLAGS)}."
+                    )
+                )
+            pnc = row.get("pnc_id", "").upper().replace(" ", "")
+            if pnc:
+                previous = first_seen.setdefault(pnc, line)
+                if previous != line:
+                    row_errors.append(
+                        RowError(
+                            line, "pnc_id", f"PNC ID {pnc} is already given on line {previous}."
+                        )
+                    )
+                elif Nominal.objects.filter(owner=owner, pnc_id=pnc).exists():
+                    row_errors.append(
+                        RowError(line, "pnc_id", f"PNC ID {pnc} is already recorded for {owner}.")
+                    )
+            aliases = [a.strip() for a in row.get("aliases", "").split(";") if a.strip()]
+            for alias in aliases:
+                if len(alias) > 200:
+                    row_errors.append(
+                        RowError(line, "aliases", "Each alias must be 200 characters or fewer.")
+                    )
+            if not row_errors:
+                try:
+                    result.created.append(
+                        record_nominal(
+                            actor=actor,
+                            owner=owner,
+                            aliases=aliases,
+                            surname=row.get("surname", ""),
+                            forenames=row.get("forenames", ""),
+                            date_of_birth=_import_date(row.get("date_of_birth", "")),
+                            gender=gender,
+                            nationality=row.get("nationality", ""),
+                            pnc_id=pnc,
+                            **flags,
+                        )
+                    )
+                except InvalidInput as invalid:
+                    row_errors.extend(
+                        RowError(line, "" if column == "__all__" else column, message)
+                        for column, messages in invalid.field_errors.items()
+                        for message in messages
+                    )
+            errors.extend(row_errors)
+            if progress is not None:
+                progress(index + 1, len(rows))
+        if errors:
+            raise ImportRejected(errors, rows_read=len(rows))
+        record_event(
+            actor=actor,
+            action="nominals.imported",
+            target_type="people.nominal",
+            target_repr=f"{len(result.created)} people for {owner}",
+            changes={
+                "file": source_name,
+                "owner": owner.slug,
+                "rows": len(result.created),
+                "ids": [n.pk for n in result.created],
+            },
+        )
+    return result
