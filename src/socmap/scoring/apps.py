@@ -7,4 +7,10 @@ class ScoringConfig(AppConfig):
     verbose_name = "Scoring"
 
     def ready(self) -> None:
-        from socmap.scoring import services  # noqa: F401  (registers its reference data loader)
+        from socmap.scoring import (  # noqa: F401  (services registers its reference data loader)
+            dashboard,
+            demo,
+            services,
+        )
+
+        dashboard.register()

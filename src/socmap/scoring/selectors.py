@@ -27,6 +27,18 @@ from socmap.threats.models import Status, Threat
 from socmap.threats.selectors import overdue_filter, threats_visible_to
 
 
+def _threats_for(user) -> QuerySet[Threat]:
+    """What ``user`` may see; ``None`` is the system operator at the command line (as for
+    writes, where ``actor=None`` is the operator), who sees every threat."""
+    if user is None:
+        return Threat.objects.select_related("owner", "predominant_crime_type", "lro")
+    return threats_visible_to(user)
+
+
+def _scoped(user, queryset: QuerySet) -> QuerySet:
+    return queryset if user is None else visible_to(user, queryset)
+
+
 def assessment_timeline(user, threat: Threat) -> QuerySet[Assessment]:
     return (
         visible_to(user, Assessment.objects.filter(threat=threat))
@@ -38,7 +50,7 @@ def assessment_timeline(user, threat: Threat) -> QuerySet[Assessment]:
 def overdue_reassessments(user) -> QuerySet[Threat]:
     """Active threats whose re-assessment is due, requested, or never done; oldest due first."""
     return (
-        threats_visible_to(user)
+        _threats_for(user)
         .filter(overdue_filter())
         .order_by("-reassessment_requested", "reassessment_due", "name")
     )
@@ -63,7 +75,7 @@ def consistency_report(
     objective = rules.objective_attributes
     threats = {
         t.pk: t
-        for t in threats_visible_to(user).filter(
+        for t in _threats_for(user).filter(
             status=Status.ACTIVE, current_methodology=methodology.label
         )
     }
@@ -123,9 +135,9 @@ def calibration_report(user, exercise: CalibrationExercise) -> CalibrationReport
     median score of each case: where guidance should be targeted."""
     rules = exercise.methodology.rules()
     responses = list(
-        visible_to(
-            user, CalibrationResponse.objects.filter(case__exercise=exercise)
-        ).select_related("organisation", "case")
+        _scoped(user, CalibrationResponse.objects.filter(case__exercise=exercise)).select_related(
+            "organisation", "case"
+        )
     )
     organisations = sorted({r.organisation.name for r in responses})
     attributes = []

@@ -166,10 +166,13 @@ def assess_threat(
     judged_by: dict[str, User] | None = None,
     rationale: str = "",
     today: dt.date | None = None,
+    assessed_at: dt.datetime | None = None,
 ) -> Assessment:
     """Score a threat and append the assessment; the threat's current band follows it.
 
     Every subjective input records who judged it (the assessor, unless someone else is named).
+    ``assessed_at`` records an assessment made earlier (e.g. migrated history or demo data);
+    its next due date then counts from that day.
     """
     _require_assessor(actor, "assess threats")
     if actor is not None and not can_see(actor, threat):
@@ -194,7 +197,8 @@ def assess_threat(
             continue
         judge = (judged_by or {}).get(attribute.key) or actor
         judges[attribute.key] = judge.username if judge is not None else "system"
-    today = today or timezone.localdate()
+    if today is None:
+        today = timezone.localdate(assessed_at) if assessed_at else timezone.localdate()
     previous = threat.assessments.order_by("-assessed_at", "-id").first()
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -211,6 +215,7 @@ def assess_threat(
             recorded=result.recorded,
             rationale=(rationale or "").strip(),
             assessed_by=actor,
+            assessed_at=assessed_at or timezone.now(),
             next_due=today + dt.timedelta(days=rules.reassessment_interval_days),
         )
         _follow(threat, assessment)

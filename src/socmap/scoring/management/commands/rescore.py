@@ -1,0 +1,45 @@
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from socmap.errors import InvalidInput
+from socmap.orgs.management.commands._common import add_actor_argument, resolve_actor
+from socmap.scoring.management.commands._output import command_error
+from socmap.scoring.services import methodology_version, rescore_active_threats
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-score every active threat with a methodology version, re-using the inputs of each "
+        "threat's latest assessment with that methodology, as new assessments. Past "
+        "assessments never change. All or nothing: if any threat's inputs do not fit the "
+        "version, nothing is saved and the threats are listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--methodology", required=True, metavar="NAME@VERSION", help="e.g. group-matrix@2"
+        )
+        add_actor_argument(parser)
+
+    def handle(self, *args, methodology: str, actor, **options):
+        user = resolve_actor(actor)
+        try:
+            version = methodology_version(methodology)
+            self.stdout.write(f"Re-scoring active threats with {version.label}...")
+
+            def progress(done: int, total: int) -> None:
+                self.stdout.write(f"  {done} of {total} threats scored")
+
+            outcome = rescore_active_threats(actor=user, methodology=version, progress=progress)
+        except InvalidInput as invalid:
+            raise command_error(self.stderr, invalid, "Nothing was re-scored:") from invalid
+        except PermissionDenied as denied:
+            raise CommandError(str(denied)) from denied
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-scored {outcome['rescored']} active threat"
+                f"{'' if outcome['rescored'] == 1 else 's'} with {version.label}; "
+                f"{outcome['skipped_no_previous']} had no earlier {version.name} assessment "
+                "to re-use and were left as they were."
+            )
+        )
