@@ -130,3 +130,20 @@ def client_for():
         return client
 
     return signed_in
+
+
+@pytest.fixture(autouse=True, scope="session")
+def small_demo_data():
+    """``socmap demo-data`` at a twentieth of its volume (tests/orgs and tests/demo run it), so
+    the suite stays fast; a test can still pass ``--scale``."""
+    import os
+
+    from socmap.demo import SCALE_VARIABLE
+
+    previous = os.environ.get(SCALE_VARIABLE)
+    os.environ[SCALE_VARIABLE] = "0.05"
+    yield
+    if previous is None:
+        os.environ.pop(SCALE_VARIABLE, None)
+    else:
+        os.environ[SCALE_VARIABLE] = previous

@@ -7,6 +7,7 @@ Each app contributes a step with :func:`demo_step`; steps run in order with one 
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from collections.abc import Callable
@@ -16,6 +17,17 @@ from typing import TextIO
 from faker import Faker
 
 DEMO_PASSWORD = "socmap-demo-2026"  # noqa: S105  (printed by make demo; demo data only)
+SCALE_VARIABLE = "SOCMAP_DEMO_SCALE"
+
+
+def default_scale() -> float:
+    """The volume of synthetic records, 1.0 unless ``SOCMAP_DEMO_SCALE`` says otherwise (the
+    test suite runs the generator at a small scale to stay fast)."""
+    raw = os.environ.get(SCALE_VARIABLE, "").strip()
+    try:
+        return float(raw) if raw else 1.0
+    except ValueError:
+        return 1.0
 
 
 @dataclass
@@ -26,6 +38,7 @@ class DemoContext:
     faker: Faker
     out: TextIO
     password: str = DEMO_PASSWORD
+    scale: float = 1.0  # multiplies the volume of people and threats (1.0: thousands)
     forces: list = field(default_factory=list)
     personas: dict = field(default_factory=dict)  # username -> (User, description)
 
@@ -58,7 +71,9 @@ def steps() -> list[DemoStep]:
     return sorted(_STEPS.values(), key=lambda s: s.order)
 
 
-def make_context(*, forces: int, seed: int, out: TextIO | None = None) -> DemoContext:
+def make_context(
+    *, forces: int, seed: int, out: TextIO | None = None, scale: float | None = None
+) -> DemoContext:
     faker = Faker("en_GB")
     faker.seed_instance(seed)
     return DemoContext(
@@ -67,12 +82,15 @@ def make_context(*, forces: int, seed: int, out: TextIO | None = None) -> DemoCo
         rng=random.Random(seed),
         faker=faker,
         out=out or sys.stdout,
+        scale=default_scale() if scale is None else scale,
     )
 
 
-def generate(*, forces: int, seed: int, out: TextIO | None = None) -> DemoContext:
+def generate(
+    *, forces: int, seed: int, out: TextIO | None = None, scale: float | None = None
+) -> DemoContext:
     """Run every registered step; each step is its own transaction."""
-    context = make_context(forces=forces, seed=seed, out=out)
+    context = make_context(forces=forces, seed=seed, out=out, scale=scale)
     all_steps = steps()
     for number, step in enumerate(all_steps, start=1):
         context.say(f"[{number}/{len(all_steps)}] {step.name}...")

@@ -7,7 +7,10 @@ class ThreatsConfig(AppConfig):
     verbose_name = "Threats"
 
     def ready(self) -> None:
-        from socmap.threats import services  # noqa: F401  (registers its reference data loader)
+        from socmap.threats import (  # noqa: F401  (register the demo step, reference loader)
+            demo,
+            services,
+        )
         from socmap.threats.dashboard import register as register_panels
 
         register_panels()
