@@ -75,8 +75,10 @@ def _unauthenticated(request, exc):
 
 def _add_routers() -> None:
     from socmap.audit.api import router as audit_router
+    from socmap.disruptions.api import router as disruptions_router
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
+    from socmap.plans.api import router as plans_router
     from socmap.scoring.api import router as scoring_router
     from socmap.threats.api import router as threats_router
 
@@ -85,6 +87,8 @@ def _add_routers() -> None:
     api.add_router("/people", people_router)
     api.add_router("/threats", threats_router)
     api.add_router("/scoring", scoring_router)
+    api.add_router("/plans", plans_router)
+    api.add_router("/disruptions", disruptions_router)
 
 
 _add_routers()

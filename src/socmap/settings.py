@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "socmap.people",
     "socmap.threats",
     "socmap.scoring",
+    "socmap.plans",
+    "socmap.disruptions",
     "socmap.web",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", include("socmap.people.urls")),
     path("threats/", include("socmap.threats.urls")),
     path("scoring/", include("socmap.scoring.urls")),
+    path("plans/", include("socmap.plans.urls")),
+    path("disruptions/", include("socmap.disruptions.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,7 +9,10 @@ from socmap.orgs.models import Role
 # (label, URL name, roles that see it; empty for everyone), in display order.
 NAVIGATION = (
     ("Dashboard", "dashboard", ()),
+    ("My work", "plans:mine", ()),
     ("Threats", "threats:list", ()),
+    ("Tasking", "plans:tasking", ()),
+    ("Disruptions", "disruptions:list", ()),
     ("People", "people:list", ()),
     ("Scoring", "scoring:index", ()),
     ("Organisations", "orgs:organisation-list", ()),
