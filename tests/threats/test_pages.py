@@ -124,7 +124,7 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     assert "STONE, Jay" in page and "Principal" in page
     assert "Op Heron" in page
     assert "4P-management part of socmap" in page
-    assert "disruption part of socmap" in page
+    assert "No disruptions recorded against this threat yet" in page
     assert "Trigger report" not in page or "Mapped" in page  # lifecycle history is shown
     assert "Under assessment" in page and "Active" in page
 

@@ -1,0 +1,1 @@
+"""Demo disruptions (written below)."""

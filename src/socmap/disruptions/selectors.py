@@ -1,0 +1,514 @@
+"""Reads of disruptions, always scoped to what the user may see (``None`` is the system operator
+at the command line, who sees everything, as for writes).
+
+The list, its exports (CSV, XLSX, the API and the command line), the unvalidated and
+overdue lists and the counts all start from :func:`disruptions_for`, so they cannot disagree
+about who sees what. :func:`counts_by_force` is the count the performance part builds on:
+validated disruptions by owning force over a period, with the population year each rate used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from socmap.disruptions import rules
+from socmap.disruptions.models import Disruption, DisruptionStep, StepAction, Tactic
+from socmap.disruptions.rules import (
+    GRADE_RANK,
+    REASSESSMENT_GRADES,
+    UNVALIDATED,
+    DisruptionStatus,
+    ImpactGrade,
+)
+from socmap.errors import InvalidInput
+from socmap.fourp import FourP
+from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure
+from socmap.orgs.populations import choose_population_year, per_population
+from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
+
+DISRUPTION_SORTS = {
+    "date": ("occurred_on", "id"),
+    "reference": ("id",),
+    "grade": ("grade_rank", "-occurred_on", "-id"),
+    "status": ("status", "-occurred_on", "-id"),
+    "owner": ("owner__name", "-occurred_on", "-id"),
+    "tactic": ("tactic__name", "-occurred_on", "-id"),
+    "submitted": ("submitted_at", "id"),
+}
+DEFAULT_SORT = "-date"
+THREAT_REFERENCE = re.compile(r"^\s*(?:(OCG|PI|VUL|T)-)?0*(\d{1,12})\s*$", re.IGNORECASE)
+SMALL_POPULATION = 100_000  # below this a rate per head says little (the City of London)
+SEARCH_MAX_LENGTH = 100
+
+
+def disruptions_for(user) -> QuerySet[Disruption]:
+    qs = Disruption.objects.select_related(
+        "owner",
+        "acting_organisation",
+        "tactic",
+        "recorded_by",
+        "submitted_by",
+        "validated_by",
+    )
+    return qs if user is None else visible_to(user, qs)
+
+
+def _with_grade_rank(qs: QuerySet) -> QuerySet:
+    return qs.annotate(
+        grade_rank=Case(
+            *[When(grade=grade, then=Value(rank)) for grade, rank in GRADE_RANK.items()],
+            default=Value(len(GRADE_RANK)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of the disruption list, its exports, the API and the command."""
+
+    threat: str = ""  # a threat reference (OCG-000012) or id
+    force: str = ""  # the owning organisation's slug
+    category: str = ""
+    tactic: str = ""
+    grade: str = ""
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    search: str = ""
+    sort: str = DEFAULT_SORT
+
+    @property
+    def threat_id(self) -> int | None:
+        match = THREAT_REFERENCE.match(self.threat or "")
+        return int(match.group(2)) if match else None
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(
+            (
+                self.threat,
+                self.force,
+                self.category,
+                self.tactic,
+                self.grade,
+                self.status,
+                self.date_from,
+                self.date_to,
+                self.search,
+            )
+        )
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as query parameters (for links and exports)."""
+        values = {
+            "threat": self.threat,
+            "force": self.force,
+            "category": self.category,
+            "tactic": self.tactic,
+            "grade": self.grade,
+            "status": self.status,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "q": self.search,
+            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def _date_or_error(raw, name: str, errors: dict) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(str(raw).strip(), pattern).date()
+        except ValueError:
+            continue
+    errors[name] = [f"'{raw}' is not a date: use 2026-03-14 or 14/03/2026."]
+    return None
+
+
+def check_filters(
+    *,
+    threat: str = "",
+    force: str = "",
+    category: str = "",
+    tactic: str = "",
+    grade: str = "",
+    status: str = "",
+    date_from=None,
+    date_to=None,
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+    strict: bool = True,
+) -> Filters:
+    """Filters from what a caller gave. ``strict`` (the API and the command) refuses a value
+    that is not recognised; otherwise (a page's query string) it is ignored."""
+    errors: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> str:
+        if strict:
+            errors[name] = [message]
+        return ""
+
+    threat = (threat or "").strip()[:40]
+    if threat and THREAT_REFERENCE.match(threat) is None:
+        threat = refuse("threat", f"'{threat}' is not a threat reference (e.g. OCG-000012).")
+    category = (category or "").strip().lower()
+    if category and category not in FourP.values:
+        category = refuse("category", f"Choose one of {', '.join(FourP.values)}.")
+    tactic = (tactic or "").strip()
+    if tactic and not Tactic.objects.filter(pk=tactic).exists():
+        tactic = refuse("tactic", f"'{tactic}' is not a tactic code.")
+    grade = (grade or "").strip().lower()
+    if grade and grade not in ImpactGrade.values:
+        grade = refuse("grade", f"Choose one of {', '.join(ImpactGrade.values)}.")
+    status = (status or "").strip().lower()
+    if status and status not in DisruptionStatus.values and status != "unvalidated":
+        status = refuse(
+            "status", f"Choose one of {', '.join(DisruptionStatus.values)} or unvalidated."
+        )
+    sort = (sort or DEFAULT_SORT).strip()
+    if sort.lstrip("-") not in DISRUPTION_SORTS:
+        sort = DEFAULT_SORT
+        refuse("sort", f"Sort by one of {', '.join(DISRUPTION_SORTS)} (- for reverse).")
+    date_errors: dict[str, list[str]] = {}
+    start = _date_or_error(date_from, "date_from", date_errors)
+    end = _date_or_error(date_to, "date_to", date_errors)
+    if strict:
+        errors.update(date_errors)
+    if errors:
+        raise InvalidInput(errors)
+    return Filters(
+        threat=threat,
+        force=(force or "").strip()[:120],
+        category=category,
+        tactic=tactic,
+        grade=grade,
+        status=status,
+        date_from=start,
+        date_to=end,
+        search=(search or "").strip()[:SEARCH_MAX_LENGTH],
+        sort=sort,
+    )
+
+
+def disruption_list(user, filters: Filters | None = None) -> QuerySet[Disruption]:
+    """The disruptions ``user`` may see, filtered and sorted (latest first by default)."""
+    filters = filters or Filters()
+    qs = disruptions_for(user)
+    if filters.threat:
+        qs = qs.filter(threats__id=filters.threat_id)
+    if filters.force:
+        qs = qs.filter(owner__slug=filters.force)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.tactic:
+        qs = qs.filter(tactic_id=filters.tactic)
+    if filters.grade:
+        qs = qs.filter(grade=filters.grade)
+    if filters.status == "unvalidated":
+        qs = qs.filter(status__in=UNVALIDATED)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.date_from:
+        qs = qs.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(occurred_on__lte=filters.date_to)
+    if filters.search:
+        qs = qs.filter(
+            Q(operation_name__icontains=filters.search) | Q(narrative__icontains=filters.search)
+        )
+    key = filters.sort.lstrip("-")
+    order = DISRUPTION_SORTS.get(key, DISRUPTION_SORTS["date"])
+    if filters.sort.startswith("-"):
+        order = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in order)
+    if key == "grade":
+        qs = _with_grade_rank(qs)
+    return qs.order_by(*order)
+
+
+def disruption_detail(user, pk: int) -> Disruption:
+    return get_visible_or_404(
+        user,
+        disruptions_for(user).prefetch_related("threats__owner", "nominals"),
+        pk=pk,
+    )
+
+
+def history(user, disruption: Disruption) -> QuerySet[DisruptionStep]:
+    """Every step of the claim, oldest first."""
+    steps = DisruptionStep.objects.filter(disruption=disruption).select_related("by")
+    return steps if user is None else visible_to(user, steps)
+
+
+def gradings(user, disruption: Disruption) -> list[DisruptionStep]:
+    """The grades the claim has had, oldest first, each with its rationale."""
+    graded = (StepAction.RECORDED, StepAction.IMPORTED, StepAction.GRADED, StepAction.REGRADED)
+    return list(history(user, disruption).filter(action__in=graded).exclude(grade=""))
+
+
+# --------------------------------------------------------------------------- validation lists
+
+
+def unvalidated(user, *, status: str = "") -> QuerySet[Disruption]:
+    """Claims not validated yet: drafts, submitted claims and returned ones, oldest first."""
+    qs = disruptions_for(user).filter(status__in=UNVALIDATED)
+    if status in UNVALIDATED:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "submitted_at", "recorded_at", "id")
+
+
+def overdue_cutoff(today: dt.date, days: int) -> dt.datetime:
+    """Claims submitted before this moment are overdue (see rules.validation_overdue)."""
+    return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+
+
+def overdue_for_validation(
+    user, *, today: dt.date | None = None, days: int | None = None
+) -> QuerySet[Disruption]:
+    """Submitted claims waiting longer than the validation period; oldest first."""
+    from socmap.disruptions.services import validation_days
+
+    today = today or timezone.localdate()
+    days = validation_days() if days is None else days
+    return (
+        disruptions_for(user)
+        .filter(status=DisruptionStatus.SUBMITTED, submitted_at__lt=overdue_cutoff(today, days))
+        .order_by("submitted_at", "id")
+    )
+
+
+def days_waiting(disruption: Disruption, today: dt.date | None = None) -> int | None:
+    if disruption.submitted_at is None or disruption.status != DisruptionStatus.SUBMITTED:
+        return None
+    today = today or timezone.localdate()
+    return (today - timezone.localdate(disruption.submitted_at)).days
+
+
+# --------------------------------------------------------------------------- a threat's disruptions
+
+
+@dataclass
+class ThreatSummary:
+    disruptions: list
+    total: int = 0
+    validated: int = 0
+    awaiting_validation: int = 0
+    drafts: int = 0
+    returned: int = 0
+    major_or_moderate: int = 0
+    by_category: dict = field(default_factory=dict)
+
+
+def threat_disruptions(user, threat, *, limit: int = 10) -> ThreatSummary:
+    """The disruptions of a threat that ``user`` may see, with counts by status."""
+    qs = disruptions_for(user).filter(threats=threat)
+    counts = qs.aggregate(
+        total=Count("id"),
+        validated=Count("id", filter=Q(status=DisruptionStatus.VALIDATED)),
+        submitted=Count("id", filter=Q(status=DisruptionStatus.SUBMITTED)),
+        drafts=Count("id", filter=Q(status=DisruptionStatus.DRAFT)),
+        returned=Count("id", filter=Q(status=DisruptionStatus.RETURNED)),
+        major=Count(
+            "id",
+            filter=Q(status=DisruptionStatus.VALIDATED, grade__in=list(REASSESSMENT_GRADES)),
+        ),
+    )
+    by_category = dict(
+        qs.filter(status=DisruptionStatus.VALIDATED)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return ThreatSummary(
+        disruptions=list(qs.order_by("-occurred_on", "-id")[:limit]),
+        total=counts["total"],
+        validated=counts["validated"],
+        awaiting_validation=counts["submitted"],
+        drafts=counts["drafts"],
+        returned=counts["returned"],
+        major_or_moderate=counts["major"],
+        by_category={FourP(k).label: v for k, v in by_category.items()},
+    )
+
+
+# --------------------------------------------------------------------------- counts by force
+
+
+@dataclass(frozen=True)
+class ForceCount:
+    name: str
+    slug: str
+    validated: int
+    major_or_moderate: int
+    population: int | None
+    population_year: int | None
+    per_thousand: Decimal | None
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class ForceCounts:
+    """Validated disruptions by owning force over a period, with rates per 1,000 population.
+
+    Only forces are counted (a ROCU's or the NCA's own disruptions are not a force's); a rate
+    says which population year it used, and the total names the forces in the comparison."""
+
+    start: dt.date
+    end: dt.date
+    years: int
+    rows: list[ForceCount]
+    total: ForceCount
+
+    @property
+    def population_years(self) -> str:
+        years = sorted({r.population_year for r in self.rows if r.population_year})
+        if not years:
+            return ""
+        return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+
+
+def _populations(for_year: int) -> dict[int, PopulationFigure]:
+    by_force: dict[int, dict[int, PopulationFigure]] = {}
+    for figure in PopulationFigure.objects.all():
+        by_force.setdefault(figure.force_id, {})[figure.year] = figure
+    chosen = {}
+    for force_id, figures in by_force.items():
+        year = choose_population_year(figures, for_year)
+        if year is not None:
+            chosen[force_id] = figures[year]
+    return chosen
+
+
+def _caveat(population: int | None) -> str:
+    if population is None:
+        return "No population figure: no rate."
+    if population < SMALL_POPULATION:
+        return (
+            f"A resident population of {population:,} makes a rate per head meaningless "
+            "(most of the people it polices live elsewhere)."
+        )
+    return ""
+
+
+def counts_by_force(
+    user, *, end: dt.date | None = None, years: int = 2, force: str = ""
+) -> ForceCounts:
+    """Validated disruptions per owning force in the ``years`` years ending on ``end``
+    (default: today), each with its rate per 1,000 population and the population year used."""
+    end = end or timezone.localdate()
+    start, end = rules.counting_period(end, years)
+    validated = disruptions_for(user).filter(
+        status=DisruptionStatus.VALIDATED,
+        occurred_on__range=(start, end),
+        owner__kind=OrganisationKind.FORCE,
+    )
+    counted = {
+        row["owner_id"]: row
+        for row in validated.values("owner_id")
+        .annotate(
+            n=Count("id"),
+            major=Count("id", filter=Q(grade__in=list(REASSESSMENT_GRADES))),
+        )
+        .order_by()
+    }
+    forces = Organisation.objects.filter(kind=OrganisationKind.FORCE)
+    if user is not None:
+        in_scope = set(organisations_in_scope(user).values_list("pk", flat=True))
+        forces = forces.filter(pk__in=in_scope | set(counted))
+    if force:
+        forces = forces.filter(slug=force)
+    populations = _populations(end.year)
+    rows = []
+    for organisation in forces.order_by("name"):
+        count = counted.get(organisation.pk, {"n": 0, "major": 0})
+        figure = populations.get(organisation.pk)
+        population = figure.population if figure else None
+        rows.append(
+            ForceCount(
+                organisation.name,
+                organisation.slug,
+                count["n"],
+                count["major"],
+                population,
+                figure.year if figure else None,
+                per_population(count["n"], population) if population else None,
+                _caveat(population),
+            )
+        )
+    with_rates = [r for r in rows if r.per_thousand is not None and not r.caveat]
+    total_count = sum(r.validated for r in rows)
+    total_population = sum(r.population for r in with_rates) or None
+    counted_in_rate = sum(r.validated for r in with_rates)
+    total = ForceCount(
+        f"All {len(rows)} force{'s' if len(rows) != 1 else ''} shown",
+        "",
+        total_count,
+        sum(r.major_or_moderate for r in rows),
+        total_population,
+        None,
+        per_population(counted_in_rate, total_population) if total_population else None,
+        (
+            f"The rate counts the {len(with_rates)} forces with a meaningful population rate."
+            if len(with_rates) != len(rows)
+            else ""
+        ),
+    )
+    return ForceCounts(start, end, years, rows, total)
+
+
+def breakdown(user, *, end: dt.date | None = None, years: int = 2) -> list[dict]:
+    """Validated disruptions in the period by 4P category and grade."""
+    end = end or timezone.localdate()
+    start, end = rules.counting_period(end, years)
+    rows = (
+        disruptions_for(user)
+        .filter(status=DisruptionStatus.VALIDATED, occurred_on__range=(start, end))
+        .values_list("category", "grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    table = {p: dict.fromkeys(ImpactGrade.values, 0) for p in FourP.values}
+    for category, grade, n in rows:
+        if category in table and grade in table[category]:
+            table[category][grade] = n
+    return [
+        {
+            "category": FourP(p).label,
+            "code": p,
+            "grades": [table[p][g] for g in ImpactGrade.values],
+            "total": sum(table[p].values()),
+        }
+        for p in FourP.values
+    ]
+
+
+def waiting_for(user) -> QuerySet[Disruption]:
+    """Claims submitted for validation that ``user`` may see, oldest first."""
+    return (
+        disruptions_for(user)
+        .filter(status=DisruptionStatus.SUBMITTED)
+        .order_by("submitted_at", "id")
+    )
+
+
+def needing_claimant(user) -> QuerySet[Disruption]:
+    """Drafts and returned claims of the user's organisation that wait on a claimant."""
+    return (
+        disruptions_for(user)
+        .filter(status__in=rules.EDITABLE)
+        .order_by("-status", "recorded_at", "id")
+    )
