@@ -8,6 +8,7 @@ import pytest
 from socmap.demo import DEMO_PASSWORD
 from socmap.orgs.models import Organisation
 from socmap.orgs.services import create_user, ensure_reference
+from socmap.scoring.methodology import score
 from socmap.scoring.services import methodology_version
 
 pytestmark = pytest.mark.browser
@@ -60,8 +61,10 @@ def test_analyst_maps_an_ocg_and_sees_its_band(live_server, page, analyst):
     page.wait_for_url("**/threats/map/")
     assert page.get_by_role("heading", level=1).inner_text() == "Map a threat"
 
-    # And describe the group
-    page.get_by_label("Kind").select_option("ocg")
+    # And describe the group (choosing the kind re-checks the methodology's questions: wait
+    # for that swap, or answers chosen meanwhile would be replaced by the fresh questions)
+    with page.expect_response(lambda response: "/threats/map/answers/" in response.url):
+        page.get_by_label("Kind").select_option("ocg")
     page.get_by_label("Name", exact=True).fill("Northgate firm")
     page.get_by_label("Predominant crime type").select_option(label="Drugs supply")
     assert page.get_by_label("Scoring methodology").input_value() == "group-matrix@1"
@@ -77,6 +80,8 @@ def test_analyst_maps_an_ocg_and_sees_its_band(live_server, page, analyst):
         " return p && p.innerText.includes('Band') && !p.innerText.includes('Provisional'); }"
     )
     previewed = re.search(r"Band (\w+)", preview.inner_text()).group(1)
+    # And it is the band the scoring rules give for those answers
+    assert previewed == score(rules, ANSWERS).band
 
     # When they submit the form
     page.get_by_role("button", name="Map the threat").click()
