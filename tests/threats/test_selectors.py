@@ -96,8 +96,65 @@ def test_per_million_figures_name_the_population_year(wiltshire_analyst, map_ocg
     assert row.population_year == str(figure.year)
     expected = round(2 * 1_000_000 / figure.population, 1)
     assert float(row.per_million) == expected
-    region = next(r for r in regions if r.slug == wiltshire.region.slug)
-    assert region.population_year  # a region states the year(s) its populations come from
+
+
+def test_a_rocu_officer_sees_their_regions_rate_from_every_force_and_the_rocu(
+    wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg, org
+):
+    # Given threats owned by Wiltshire, Dorset and the South West ROCU
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    map_ocg(dorset_analyst, "Dorset group")
+    map_ocg(swrocu_officer, "Regional group")
+    region = org("Wiltshire").region
+    # When the ROCU officer reads the figures
+    forces, regions = threats_per_million(swrocu_officer)
+    # Then the region counts all three against the population of all its forces
+    row = next(r for r in regions if r.slug == region.slug)
+    region_forces = region.organisations.filter(kind="force")
+    assert row.threats == 3
+    assert row.population == sum(
+        PopulationFigure.objects.filter(force=f).order_by("-year").first().population
+        for f in region_forces
+    )
+    assert row.population_year  # a region states the year(s) its populations come from
+    assert {r.slug for r in forces} == {f.slug for f in region_forces}
+
+
+def test_a_force_analyst_gets_no_rate_for_a_region_they_see_only_part_of(
+    wiltshire_analyst, dorset_analyst, map_ocg
+):
+    # Given a Dorset threat the Wiltshire analyst cannot see, and one of Wiltshire's own
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    map_ocg(dorset_analyst, "Dorset group")
+    # When the Wiltshire analyst reads the figures
+    forces, regions = threats_per_million(wiltshire_analyst)
+    # Then they get Wiltshire's rate, and no South West rate that would count only Wiltshire's
+    # threats against the whole region's population
+    assert [r.name for r in forces] == ["Wiltshire"]
+    assert regions == []
+
+
+def test_a_shared_threat_does_not_make_a_rate_for_its_force(
+    wiltshire_analyst, dorset_analyst, map_ocg, org
+):
+    # Given Dorset shares one of its threats with Wiltshire
+    shared = map_ocg(dorset_analyst, "Dorset group")
+    share_record(actor=dorset_analyst, record=shared, organisation=org("Wiltshire"))
+    # When the Wiltshire analyst reads the figures
+    forces, _ = threats_per_million(wiltshire_analyst)
+    # Then Dorset has no rate (one shared threat is not Dorset's threats per million)
+    assert "Dorset" not in [r.name for r in forces]
+    # But the shared threat still counts in the crime type breakdown they see
+    assert sum(r["threats"] for r in crime_type_breakdown(wiltshire_analyst)) == 1
+
+
+def test_the_figures_page_says_why_a_force_user_has_no_region_rate(
+    client_for, wiltshire_analyst, map_ocg
+):
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    page = client_for(wiltshire_analyst).get("/threats/figures/")
+    assert page.status_code == 200
+    assert "No regions to show: a region's rate needs every threat" in page.content.decode()
 
 
 def test_crime_type_and_band_breakdowns(wiltshire_analyst, map_ocg, fraud):

@@ -159,13 +159,18 @@ def _population_by_force(for_year: int) -> dict[int, PopulationFigure]:
 
 def threats_per_million(user, *, year: int | None = None, status: str = Status.ACTIVE):
     """Active threats per million population by owning force and by region (a region counts
-    its forces' and its ROCU's threats), with the population year each rate used."""
+    its forces' and its ROCU's threats), with the population year each rate used.
+
+    A rate is given only for an area whose threats the user sees in full: their own force,
+    their ROCU's region, everything for a national user. A threat merely shared with the user
+    does not make a rate for its force, and a force user gets no rate for their region: the
+    other forces' threats would be missing while their populations counted."""
     year = year or timezone.localdate().year
     threats = _threats_for(user).filter(status=status)
     by_owner = dict(threats.values_list("owner_id").annotate(n=Count("id")))
     populations = _population_by_force(year)
     forces = Organisation.objects.filter(kind=OrganisationKind.FORCE).select_related("region")
-    in_scope = set(_organisations_for(user).values_list("pk", flat=True)) | set(by_owner)
+    in_scope = set(_organisations_for(user).values_list("pk", flat=True))
     force_rows = []
     for force in forces:
         if force.pk not in in_scope:
@@ -190,8 +195,7 @@ def threats_per_million(user, *, year: int | None = None, status: str = Status.A
             if o.kind in (OrganisationKind.FORCE, OrganisationKind.ROCU)
         ]
         region_forces = [o for o in members if o.kind == OrganisationKind.FORCE]
-        shown = [f for f in force_rows if f.slug in {o.slug for o in region_forces}]
-        if not shown:
+        if not region_forces or any(o.pk not in in_scope for o in members):
             continue
         count = sum(by_owner.get(o.pk, 0) for o in members)
         figures = [populations.get(o.pk) for o in region_forces]
