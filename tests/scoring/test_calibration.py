@@ -144,3 +144,34 @@ def test_the_report_shows_agreement_per_attribute_and_organisation(
     assert rows["Wiltshire"]["assessors"] == 2
     assert rows["Dorset"]["responses"] == 3
     assert isinstance(rows["Dorset"]["mean_difference_from_median"], float)
+
+
+def test_a_participant_sees_the_whole_agreement_report(
+    exercise, wiltshire_analyst, colleague, dorset_analyst
+):
+    # Given assessors of Wiltshire (running the exercise) and Dorset (taking part) have answered
+    answer_all(exercise, wiltshire_analyst, colleague, dorset_analyst)
+    # When the Dorset analyst reads the report
+    report = calibration_report(dorset_analyst, exercise)
+    # Then it is the same report the running organisation reads, over every answer
+    assert (report.assessors, report.responses) == (3, 9)
+    assert report == calibration_report(wiltshire_analyst, exercise)
+    assert {row["organisation"] for row in report.organisations} == {"Wiltshire", "Dorset"}
+
+
+def test_someone_outside_the_exercise_gets_no_figures_from_it(
+    exercise, wiltshire_analyst, colleague, dorset_analyst, make_user, org
+):
+    answer_all(exercise, wiltshire_analyst, colleague, dorset_analyst)
+    kent_analyst = make_user(org("Kent"), "analyst")
+    assert not can_see(kent_analyst, exercise)
+    assert calibration_report(kent_analyst, exercise).responses == 0
+
+
+def test_a_participant_reads_the_report_page_with_every_answer(
+    exercise, wiltshire_analyst, colleague, dorset_analyst, client_for
+):
+    answer_all(exercise, wiltshire_analyst, colleague, dorset_analyst)
+    page = client_for(dorset_analyst).get(f"/scoring/calibration/{exercise.pk}/report/")
+    assert page.status_code == 200
+    assert "9 from 3 assessors" in page.content.decode()

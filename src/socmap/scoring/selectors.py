@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from socmap.orgs.scoping import visible_to
+from socmap.orgs.scoping import can_see, visible_to
 from socmap.scoring.consistency import (
     InconsistentPair,
     Profile,
@@ -132,13 +132,17 @@ def _alpha(responses, key, order) -> float | None:
 def calibration_report(user, exercise: CalibrationExercise) -> CalibrationReport:
     """Agreement between assessors, attribute by attribute and organisation by organisation
     (Krippendorff's alpha, ordinal), and how far each organisation's scores sit from the
-    median score of each case: where guidance should be targeted."""
+    median score of each case: where guidance should be targeted.
+
+    Everyone who may see the exercise (the organisation running it and the participants it is
+    shared with) gets the report over every answer: it gives agreement figures by attribute and
+    organisation, never one assessor's answers, and the participants need it to know where their
+    own assessors disagree. Anyone else gets an empty report."""
     rules = exercise.methodology.rules()
-    responses = list(
-        _scoped(user, CalibrationResponse.objects.filter(case__exercise=exercise)).select_related(
-            "organisation", "case"
-        )
-    )
+    answers = CalibrationResponse.objects.filter(case__exercise=exercise)
+    if user is not None and not can_see(user, exercise):
+        answers = answers.none()
+    responses = list(answers.select_related("organisation", "case"))
     organisations = sorted({r.organisation.name for r in responses})
     attributes = []
     for attribute in rules.attributes:
