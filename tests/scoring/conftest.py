@@ -3,9 +3,13 @@ map and adopt threats through the services (as the pages do)."""
 
 from __future__ import annotations
 
-import pytest
+import copy
 
-from socmap.scoring.services import methodology_version
+import pytest
+import yaml
+
+from socmap.scoring.methodology import METHODOLOGY_DIR, parse_methodology
+from socmap.scoring.services import methodology_version, publish_methodologies
 from socmap.threats.models import CrimeType, Status, ThreatKind
 from socmap.threats.services import change_status, map_and_assess_threat, map_threat
 
@@ -98,3 +102,21 @@ def map_vulnerability(drugs):
         )
 
     return make
+
+
+def publish_version_2(actor, *, extra_attribute=False, criminality_weight=8):
+    document = yaml.safe_load((METHODOLOGY_DIR / "group-matrix.yaml").read_text())
+    document = copy.deepcopy(document)
+    document["version"] = 2
+    document["attributes"][0]["weight"] = criminality_weight
+    if extra_attribute:
+        document["attributes"].append(
+            {
+                "key": "cash_seized",
+                "label": "Cash seized",
+                "weight": 1,
+                "answers": [{"key": "none", "points": 0}, {"key": "some", "points": 1}],
+            }
+        )
+    publish_methodologies(actor=actor, methodologies=[parse_methodology(document)])
+    return methodology_version("group-matrix@2")

@@ -7,7 +7,7 @@ import pytest
 
 from socmap.scoring.models import CalibrationExercise
 
-from .conftest import LOW_ANSWERS, LOW_FACTS_HIGH_JUDGEMENT, TOP_ANSWERS
+from .conftest import LOW_ANSWERS, LOW_FACTS_HIGH_JUDGEMENT, TOP_ANSWERS, publish_version_2
 
 pytestmark = pytest.mark.django_db
 
@@ -231,18 +231,25 @@ def test_unknown_participants_are_refused(client_for, wiltshire_analyst):
     assert not CalibrationExercise.objects.filter(title="Bad").exists()
 
 
-def test_rescoring_through_the_api(client_for, wiltshire_analyst, map_ocg):
+def test_rescoring_through_the_api(client_for, wiltshire_analyst, wiltshire_admin, map_ocg):
     threat = map_ocg(wiltshire_analyst)
-    response = post(
-        client_for(wiltshire_analyst), "/api/scoring/rescore", {"methodology": "group-matrix@1"}
-    )
+    publish_version_2(wiltshire_admin)
+    client = client_for(wiltshire_analyst)
+    response = post(client, "/api/scoring/rescore", {"methodology": "group-matrix@2"})
     assert response.status_code == 200
     assert response.json() == {
-        "methodology": "group-matrix@1",
+        "methodology": "group-matrix@2",
         "rescored": 1,
+        "already_current": 0,
+        "latest_with_another_methodology": 0,
         "skipped_no_previous": 0,
     }
     assert threat.assessments.first().kind == "rescore"
+    # and asking again adds nothing
+    again = post(client, "/api/scoring/rescore", {"methodology": "group-matrix@2"})
+    assert again.json()["rescored"] == 0
+    assert again.json()["already_current"] == 1
+    assert threat.assessments.count() == 2
 
 
 def test_a_validator_may_not_rescore_through_the_api(client_for, wiltshire_validator):

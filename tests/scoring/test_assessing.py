@@ -3,27 +3,31 @@ band follows the latest; bad input changes nothing."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import io
 
 import pytest
-import yaml
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
+from socmap.audit.models import AuditEvent
 from socmap.errors import InvalidInput
-from socmap.scoring.methodology import METHODOLOGY_DIR, parse_methodology
 from socmap.scoring.models import Assessment, AssessmentKind
 from socmap.scoring.selectors import consistency_report
 from socmap.scoring.services import (
     assess_threat,
-    methodology_version,
-    publish_methodologies,
     rescore_active_threats,
 )
 from socmap.threats.models import ArchiveReason, Status
 from socmap.threats.services import change_status
 
-from .conftest import LOW_ANSWERS, LOW_FACTS_HIGH_JUDGEMENT, MORILE_ANSWERS, TOP_ANSWERS
+from .conftest import (
+    LOW_ANSWERS,
+    LOW_FACTS_HIGH_JUDGEMENT,
+    MORILE_ANSWERS,
+    TOP_ANSWERS,
+    publish_version_2,
+)
 
 
 def test_a_reassessment_is_appended_and_the_threat_follows_it(
@@ -167,24 +171,6 @@ def test_an_inspector_cannot_assess(inspector, wiltshire_analyst, map_ocg, group
 # --------------------------------------------------------------------------- re-scoring
 
 
-def publish_version_2(actor, *, extra_attribute=False, criminality_weight=8):
-    document = yaml.safe_load((METHODOLOGY_DIR / "group-matrix.yaml").read_text())
-    document = copy.deepcopy(document)
-    document["version"] = 2
-    document["attributes"][0]["weight"] = criminality_weight
-    if extra_attribute:
-        document["attributes"].append(
-            {
-                "key": "cash_seized",
-                "label": "Cash seized",
-                "weight": 1,
-                "answers": [{"key": "none", "points": 0}, {"key": "some", "points": 1}],
-            }
-        )
-    publish_methodologies(actor=actor, methodologies=[parse_methodology(document)])
-    return methodology_version("group-matrix@2")
-
-
 def test_rescoring_appends_for_active_threats_only(wiltshire_admin, wiltshire_analyst, map_ocg):
     active = map_ocg(wiltshire_analyst, "Active group", answers=LOW_ANSWERS)
     not_adopted = map_ocg(wiltshire_analyst, "Still under assessment", adopt=False)
@@ -236,6 +222,57 @@ def test_a_dorset_analyst_rescores_only_dorset_threats(
     rescore_active_threats(actor=dorset_analyst, methodology=version_2)
     assert dorset_threat.assessments.count() == 2
     assert wiltshire_threat.assessments.count() == 1
+
+
+def test_rescoring_twice_with_the_same_version_adds_nothing(
+    wiltshire_admin, wiltshire_analyst, map_ocg
+):
+    # Given an active group re-scored with version 2
+    threat = map_ocg(wiltshire_analyst, "Active group")
+    version_2 = publish_version_2(wiltshire_admin)
+    assert rescore_active_threats(actor=None, methodology=version_2)["rescored"] == 1
+    events = AuditEvent.objects.filter(action="threats.rescored").count()
+    # When the re-score is run again
+    outcome = rescore_active_threats(actor=None, methodology=version_2)
+    # Then the threat is left alone: it is already scored with version 2
+    assert (outcome["rescored"], outcome["already_current"]) == (0, 1)
+    assert threat.assessments.count() == 2
+    assert AuditEvent.objects.filter(action="threats.rescored").count() == events
+
+
+def test_rescoring_does_not_bring_back_older_inputs_over_a_newer_assessment(
+    wiltshire_admin, wiltshire_analyst, map_ocg, morile
+):
+    # Given a group first assessed with the group matrix, then re-assessed with MoRiLE
+    threat = map_ocg(wiltshire_analyst, "Switched group", answers=LOW_ANSWERS)
+    assess_threat(
+        actor=wiltshire_analyst, threat=threat, methodology=morile, inputs=MORILE_ANSWERS
+    )
+    threat.refresh_from_db()
+    assert threat.current_methodology == "morile@1"
+    version_2 = publish_version_2(wiltshire_admin)
+    # When every active threat is re-scored with group-matrix@2
+    outcome = rescore_active_threats(actor=None, methodology=version_2)
+    # Then the group keeps its MoRiLE assessment as the latest: the old matrix answers are not
+    # re-used over it
+    assert (outcome["rescored"], outcome["latest_with_another_methodology"]) == (0, 1)
+    threat.refresh_from_db()
+    assert threat.current_methodology == "morile@1"
+    assert threat.assessments.count() == 2
+
+
+def test_the_rescore_command_reports_what_it_left_alone(
+    wiltshire_admin, wiltshire_analyst, map_ocg
+):
+    map_ocg(wiltshire_analyst, "Active group")
+    version_2 = publish_version_2(wiltshire_admin)
+    out = io.StringIO()
+    call_command("rescore", "--methodology", version_2.label, stdout=out)
+    assert "Re-scored 1 active threat with group-matrix@2." in out.getvalue()
+    out = io.StringIO()
+    call_command("rescore", "--methodology", version_2.label, stdout=out)
+    assert "Re-scored 0 active threats with group-matrix@2." in out.getvalue()
+    assert "left as they were: 1 already scored with group-matrix@2" in out.getvalue()
 
 
 def test_a_validator_may_not_rescore(wiltshire_validator, group_matrix):

@@ -359,7 +359,11 @@ class RescoreIn(Schema):
 class RescoreOut(Schema):
     methodology: str
     rescored: int
-    skipped_no_previous: int
+    already_current: int = Field(..., description="Already scored with this version: left alone")
+    latest_with_another_methodology: int = Field(
+        ..., description="Last assessed with another methodology: re-assess them with it first"
+    )
+    skipped_no_previous: int = Field(..., description="Never assessed")
 
 
 # --------------------------------------------------------------------------- methodologies

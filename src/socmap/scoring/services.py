@@ -277,10 +277,12 @@ def _follow(threat: Threat, assessment: Assessment) -> None:
 def rescore_active_threats(
     *, actor, methodology: MethodologyVersion, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, int]:
-    """Re-score every active threat with ``methodology``, re-using the inputs of its latest
-    assessment with the same methodology name, as new assessments. Past assessments are
-    untouched. Threats whose inputs no longer fit (an attribute added or an answer removed)
-    are listed, not guessed: all or nothing."""
+    """Re-score every active threat whose latest assessment used another version of
+    ``methodology``, re-using that assessment's inputs, as new assessments. Past assessments
+    are untouched. Threats already scored with this version are left alone (so running it
+    twice adds nothing), and so are threats whose latest assessment used another methodology:
+    re-using older inputs would replace a newer judgement. Threats whose inputs no longer fit
+    (an attribute added or an answer removed) are listed, not guessed: all or nothing."""
     if actor is not None:
         require_role(
             actor, Role.ADMINISTRATOR, Role.PERFORMANCE_LEAD, *ASSESSORS, action="re-score threats"
@@ -290,13 +292,20 @@ def rescore_active_threats(
     threats = Threat.objects.filter(status=Status.ACTIVE, kind__in=rules.applies_to)
     if actor is not None:
         threats = threats.filter(owner__in=organisations_in_scope(actor))
-    latest: dict[int, Assessment] = {}
+    newest: dict[int, Assessment] = {}
     for assessment in (
-        Assessment.objects.filter(threat__in=threats, methodology__name=methodology.name)
+        Assessment.objects.filter(threat__in=threats)
         .select_related("methodology")
         .order_by("threat_id", "-assessed_at", "-id")
     ):
-        latest.setdefault(assessment.threat_id, assessment)
+        newest.setdefault(assessment.threat_id, assessment)
+    already = sum(1 for a in newest.values() if a.methodology_id == methodology.pk)
+    elsewhere = sum(1 for a in newest.values() if a.methodology.name != methodology.name)
+    latest = {
+        threat_id: a
+        for threat_id, a in newest.items()
+        if a.methodology.name == methodology.name and a.methodology_id != methodology.pk
+    }
     problems, new_rows = [], []
     now = timezone.now()
     total = len(latest)
@@ -336,6 +345,14 @@ def rescore_active_threats(
                 + ([f"...and {len(problems) - 50} more"] if len(problems) > 50 else [])
             }
         )
+    outcome = {
+        "rescored": len(new_rows),
+        "already_current": already,
+        "latest_with_another_methodology": elsewhere,
+        "skipped_no_previous": threats.count() - len(newest),
+    }
+    if not new_rows:
+        return outcome
     with transaction.atomic():
         Assessment.objects.bulk_create(new_rows, batch_size=1000)
         by_threat = {row.threat_id: row for row in new_rows}
@@ -365,7 +382,7 @@ def rescore_active_threats(
             target_repr=methodology.label,
             changes={"threats": len(new_rows)},
         )
-    return {"rescored": len(new_rows), "skipped_no_previous": threats.count() - total}
+    return outcome
 
 
 # --------------------------------------------------------------------------- calibration

@@ -9,10 +9,11 @@ from socmap.scoring.services import methodology_version, rescore_active_threats
 
 class Command(BaseCommand):
     help = (
-        "Re-score every active threat with a methodology version, re-using the inputs of each "
-        "threat's latest assessment with that methodology, as new assessments. Past "
-        "assessments never change. All or nothing: if any threat's inputs do not fit the "
-        "version, nothing is saved and the threats are listed."
+        "Re-score every active threat whose latest assessment used another version of the "
+        "methodology, re-using that assessment's inputs, as new assessments. Past assessments "
+        "never change; threats already on the version are left alone, so it is safe to run "
+        "again. All or nothing: if any threat's inputs do not fit the version, nothing is "
+        "saved and the threats are listed."
     )
 
     def add_arguments(self, parser):
@@ -38,8 +39,18 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Re-scored {outcome['rescored']} active threat"
-                f"{'' if outcome['rescored'] == 1 else 's'} with {version.label}; "
-                f"{outcome['skipped_no_previous']} had no earlier {version.name} assessment "
-                "to re-use and were left as they were."
+                f"{'' if outcome['rescored'] == 1 else 's'} with {version.label}."
             )
         )
+        left = [
+            (outcome["already_current"], f"already scored with {version.label}"),
+            (
+                outcome["latest_with_another_methodology"],
+                f"last assessed with another methodology (re-assess them with {version.name} "
+                "first)",
+            ),
+            (outcome["skipped_no_previous"], "never assessed"),
+        ]
+        for count, why in left:
+            if count:
+                self.stdout.write(f"  left as they were: {count} {why}")
