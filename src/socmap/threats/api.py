@@ -303,6 +303,19 @@ def _user(request, username: str | None, field: str) -> User | None:
     return found
 
 
+def _officer(request, username: str | None, field: str) -> User | None:
+    """An LRO or SRO: a user the caller may see, or an officer of a partner agency of their
+    region (see ``selectors.officer_candidates``)."""
+    if not username:
+        return None
+    found = selectors.officer_candidates(request.user).filter(username__iexact=username).first()
+    if found is None:
+        raise InvalidInput(
+            {field: [f"There is no active user '{username}' you may name as an officer."]}
+        )
+    return found
+
+
 def _nominal(request, pk: int | None, field: str) -> Nominal | None:
     if pk is None:
         return None
@@ -414,8 +427,8 @@ def map_threat(request, payload: ThreatIn):
         "local_areas": _local_areas(payload.local_areas),
         "subject": _nominal(request, payload.subject, "subject"),
         "operation_names": payload.operation_names,
-        "lro": _user(request, payload.lro, "lro"),
-        "sro": _user(request, payload.sro, "sro"),
+        "lro": _officer(request, payload.lro, "lro"),
+        "sro": _officer(request, payload.sro, "sro"),
         "status": payload.status,
     }
     if payload.methodology:
@@ -457,8 +470,8 @@ def update_threat(request, threat_id: int, payload: ThreatPatch):
         "forces": lambda v: _forces(v or []),
         "local_areas": lambda v: _local_areas(v or []),
         "subject": lambda v: _nominal(request, v, "subject"),
-        "lro": lambda v: _user(request, v, "lro"),
-        "sro": lambda v: _user(request, v, "sro"),
+        "lro": lambda v: _officer(request, v, "lro"),
+        "sro": lambda v: _officer(request, v, "sro"),
         "operation_names": lambda v: v or [],
     }
     changes = {key: converters.get(key, lambda v: v)(value) for key, value in given.items()}

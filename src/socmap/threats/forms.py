@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role
 from socmap.orgs.scoping import organisations_in_scope, visible_to
-from socmap.orgs.selectors import users_visible_to
 from socmap.people.models import Nominal
 from socmap.scoring.models import MethodologyVersion
 from socmap.threats.models import (
@@ -22,7 +21,7 @@ from socmap.threats.models import (
     ThreatKind,
     Tier,
 )
-from socmap.threats.selectors import threats_visible_to
+from socmap.threats.selectors import officer_candidates, threats_visible_to
 from socmap.threats.services import TRANSITIONS
 
 REFERENCE = re.compile(r"^\s*(?:[A-Za-z]+-)?0*(\d+)\s*$")
@@ -118,7 +117,8 @@ class ThreatDetailsForm(forms.Form):
         required=False,
         label="Lead Responsible Officer (LRO)",
         empty_label="None yet",
-        help_text="Users holding the LRO role.",
+        help_text="Users holding the LRO role, including partner agencies' officers. "
+        "An officer whose organisation cannot see the threat gets it shared with them.",
     )
     sro = UserChoiceField(
         queryset=None,
@@ -136,14 +136,10 @@ class ThreatDetailsForm(forms.Form):
         self.fields["local_areas"].queryset = LocalArea.objects.filter(
             force__in=in_scope
         ).select_related("force")
-        self.fields["lro"].queryset = users_visible_to(user, role=Role.LRO, active=True).order_by(
+        self.fields["lro"].queryset = officer_candidates(user, role=Role.LRO).order_by(
             "last_name", "first_name"
         )
-        self.fields["sro"].queryset = (
-            users_visible_to(user, active=True)
-            .exclude(organisation__kind=OrganisationKind.PARTNER)
-            .order_by("last_name", "first_name")
-        )
+        self.fields["sro"].queryset = officer_candidates(user).order_by("last_name", "first_name")
 
     def clean_operation_names(self) -> list[str]:
         raw = self.cleaned_data.get("operation_names") or ""

@@ -8,9 +8,15 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure, Region
+from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure, Region, User
 from socmap.orgs.populations import choose_population_year, per_population
-from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
+from socmap.orgs.scoping import (
+    ScopeLevel,
+    get_visible_or_404,
+    organisations_in_scope,
+    scope_for,
+    visible_to,
+)
 from socmap.threats.models import Membership, Status, Threat
 
 THREAT_SORTS = {
@@ -38,6 +44,30 @@ def _threats_for(user) -> QuerySet[Threat]:
             "owner", "predominant_crime_type", "lro", "sro", "subject"
         )
     return threats_visible_to(user)
+
+
+def officer_candidates(user, *, role: str = "") -> QuerySet[User]:
+    """Who may be named a threat's LRO or SRO: the active users ``user`` may see, and the
+    active users of the partner agencies of ``user``'s region (an LRO may belong to a partner
+    agency; a national user may name any partner agency's officer). ``None`` (the system
+    operator) may name any active user."""
+    people = User.objects.filter(is_active=True)
+    if role:
+        people = people.filter(roles__code=role)
+    if user is not None:
+        scope = scope_for(user)
+        partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
+        if scope.level == ScopeLevel.NATIONAL:
+            pass
+        elif scope.level in (ScopeLevel.REGION, ScopeLevel.FORCE) and scope.region_id:
+            partners = partners.filter(region_id=scope.region_id)
+        else:
+            partners = partners.none()
+        people = people.filter(
+            Q(pk__in=visible_to(user, User.objects.all()).values("pk"))
+            | Q(organisation__in=partners)
+        )
+    return people.select_related("organisation").distinct()
 
 
 def _organisations_for(user) -> QuerySet[Organisation]:

@@ -8,15 +8,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
 from socmap.errors import InvalidInput
-from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role, User
+from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role, Share, User
 from socmap.orgs.permissions import require_can_write, require_role
 from socmap.orgs.scoping import can_see, organisations_in_scope
+from socmap.orgs.services import revoke_share, share_record
 from socmap.people.models import Nominal
 from socmap.reference import reference_loader
 from socmap.threats.models import (
@@ -108,11 +110,8 @@ def _check_officers(lro: User | None, sro: User | None, errors: dict) -> None:
             errors["lro"] = [f"{lro.display_name} can no longer log in."]
         elif not lro.has_role(Role.LRO):
             errors["lro"] = [f"{lro.display_name} does not hold the Lead Responsible Officer role."]
-    if sro is not None:
-        if not sro.is_active:
-            errors["sro"] = [f"{sro.display_name} can no longer log in."]
-        elif sro.organisation and sro.organisation.kind == OrganisationKind.PARTNER:
-            errors["sro"] = ["The Senior Responsible Officer must be a police or agency officer."]
+    if sro is not None and not sro.is_active:
+        errors["sro"] = [f"{sro.display_name} can no longer log in."]
     if lro is not None and sro is not None and lro.pk == sro.pk:
         errors["sro"] = ["The SRO oversees the LRO, so they must be different people."]
 
@@ -171,6 +170,49 @@ def _clean_threat(
         "operation_names": list(dict.fromkeys(operations)),
         "other_crime_types": others,
     }
+
+
+OFFICER_SHARE_CONDITIONS = (
+    "Shared because an officer of your organisation is this threat's Lead or Senior "
+    "Responsible Officer."
+)
+
+
+def _share_with_officers(actor, threat: Threat) -> None:
+    """An LRO or SRO may belong to an organisation that would not otherwise see the threat
+    (a partner agency, or another force of the region): share the threat with it, so the
+    officer can work on it; withdraw such a share once no officer of that organisation is
+    named any more. Other shares are left alone."""
+    threat_type = ContentType.objects.get_for_model(Threat)
+    officer_shares = Share.objects.filter(
+        content_type=threat_type,
+        object_id=threat.pk,
+        conditions=OFFICER_SHARE_CONDITIONS,
+        revoked_at__isnull=True,
+    )
+    officer_orgs = {
+        o.organisation_id for o in (threat.lro, threat.sro) if o is not None and o.organisation_id
+    }
+    for share in officer_shares.exclude(organisation_id__in=officer_orgs):
+        revoke_share(actor=actor, share=share, reason="No longer an officer of this threat")
+    for officer in (threat.lro, threat.sro):
+        if officer is None or officer.organisation is None or can_see(officer, threat):
+            continue
+        if actor is None:
+            raise InvalidInput(
+                {
+                    "lro" if officer == threat.lro else "sro": [
+                        f"{officer.display_name} cannot see this threat: act as a user "
+                        f"(--as) so that it can be shared with {officer.organisation}."
+                    ]
+                }
+            )
+        share_record(
+            actor=actor,
+            record=threat,
+            organisation=officer.organisation,
+            conditions=OFFICER_SHARE_CONDITIONS,
+        )
 
 
 def _snapshot(threat: Threat) -> dict:
@@ -265,6 +307,7 @@ def map_threat(
         threat.local_areas.set(cleaned["local_areas"])
         StatusChange.objects.create(threat=threat, to_status=status, by=actor, reason="Mapped")
         record_event(actor=actor, action="threat.mapped", target=threat, changes=_snapshot(threat))
+        _share_with_officers(actor, threat)
     return threat
 
 
@@ -327,6 +370,8 @@ def update_threat(*, actor, threat: Threat, reason: str = "", **changes) -> Thre
             record_event(
                 actor=actor, action="threat.changed", target=threat, changes=diff, reason=reason
             )
+        if "lro" in diff or "sro" in diff:
+            _share_with_officers(actor, threat)
     return threat
 
 
