@@ -161,3 +161,29 @@ def test_overdue_figures_and_crime_types(client_for, wiltshire_analyst, map_ocg)
     assert client.get(f"{API}/figures", {"status": "sleeping"}).status_code == 400
     codes = [c["code"] for c in client.get(f"{API}/crime-types").json()]
     assert "drugs" in codes and "msht" in codes
+
+
+def test_the_network_of_associates_is_read_through_the_api(
+    client_for, wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg
+):
+    # Given a group whose principal exploits a runner and is supplied by a Dorset person
+    from socmap.people.services import link_people
+    from socmap.threats.services import add_member
+
+    threat = map_ocg(wiltshire_analyst)
+    boss = record_nominal(actor=wiltshire_analyst, surname="Boss", forenames="Al")
+    runner = record_nominal(actor=wiltshire_analyst, surname="Runner", forenames="Bo")
+    hidden = record_nominal(actor=dorset_analyst, surname="Hidden", forenames="Cy")
+    add_member(actor=wiltshire_analyst, threat=threat, nominal=boss, role="principal")
+    link_people(actor=wiltshire_analyst, source=boss, target=runner, kind="exploits")
+    link_people(actor=swrocu_officer, source=hidden, target=boss, kind="supplier")
+    # When the Wiltshire analyst reads the network, then they see only what they may see
+    body = client_for(wiltshire_analyst).get(f"{API}/{threat.pk}/network").json()
+    assert [
+        (m["nominal_id"], [(lk["label"], lk["other_id"]) for lk in m["links"]]) for m in body
+    ] == [(boss.pk, [("Exploits", runner.pk)])]
+    # And the regional unit sees the Dorset supplier too
+    regional = client_for(swrocu_officer).get(f"{API}/{threat.pk}/network").json()
+    assert sorted(lk["label"] for lk in regional[0]["links"]) == ["Exploits", "Supplied by"]
+    # And a Dorset analyst, who may not see the threat, gets 404
+    assert client_for(dorset_analyst).get(f"{API}/{threat.pk}/network").status_code == 404
