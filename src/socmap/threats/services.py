@@ -4,7 +4,7 @@ membership. Each function is one transaction with its audit event."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import yaml
@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
-from socmap.errors import InvalidInput
+from socmap.errors import ImportRejected, InvalidInput, RowError
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role, Share, User
 from socmap.orgs.permissions import require_can_write, require_role
 from socmap.orgs.scoping import can_see, organisations_in_scope
@@ -559,3 +559,233 @@ def map_and_assess_threat(
         )
         threat.refresh_from_db()
     return threat
+
+
+# --------------------------------------------------------------------------- import
+
+THREAT_IMPORT_COLUMNS = (
+    "kind",
+    "name",
+    "predominant_crime_type",
+    "tier",
+    "status",
+    "description",
+    "other_crime_types",
+    "forces",
+    "subject",
+    "operation_names",
+    "lro",
+    "sro",
+    "methodology",
+    "rationale",
+)
+ANSWER_COLUMN_PREFIX = "answer_"
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def _import_row_fields(actor, row: dict, line: int, errors: list) -> dict | None:
+    """Turn one CSV row into the arguments of :func:`map_threat`, or note its problems."""
+    from socmap.orgs.scoping import visible_to
+    from socmap.threats.selectors import officer_candidates
+
+    problems: list[RowError] = []
+    fields: dict = {
+        "kind": row.get("kind", "").strip().lower(),
+        "name": row.get("name", ""),
+        "tier": row.get("tier", "").strip().lower() or Tier.LOCAL,
+        "status": row.get("status", "").strip().lower() or Status.UNDER_ASSESSMENT,
+        "description": row.get("description", ""),
+        "operation_names": _split(row.get("operation_names", "")),
+    }
+    code = row.get("predominant_crime_type", "").strip()
+    fields["predominant_crime_type"] = CrimeType.objects.filter(pk=code).first() if code else None
+    if code and fields["predominant_crime_type"] is None:
+        problems.append(
+            RowError(line, "predominant_crime_type", f"'{code}' is not a crime type code.")
+        )
+    others = _split(row.get("other_crime_types", ""))
+    found = {c.pk: c for c in CrimeType.objects.filter(pk__in=others)}
+    fields["other_crime_types"] = [found[c] for c in others if c in found]
+    for unknown in (c for c in others if c not in found):
+        problems.append(
+            RowError(line, "other_crime_types", f"'{unknown}' is not a crime type code.")
+        )
+    slugs = _split(row.get("forces", ""))
+    forces = {
+        o.slug: o for o in Organisation.objects.filter(slug__in=slugs, kind=OrganisationKind.FORCE)
+    }
+    fields["forces"] = [forces[s] for s in slugs if s in forces]
+    for unknown in (s for s in slugs if s not in forces):
+        problems.append(RowError(line, "forces", f"'{unknown}' is not a force's slug."))
+    subject = row.get("subject", "").strip()
+    fields["subject"] = None
+    if subject:
+        nominal = None
+        if subject.isdigit():
+            candidates = Nominal.objects.filter(pk=int(subject))
+            nominal = (candidates if actor is None else visible_to(actor, candidates)).first()
+        if nominal is None:
+            problems.append(
+                RowError(line, "subject", f"There is no person with id {subject} you can see.")
+            )
+        fields["subject"] = nominal
+    for role in ("lro", "sro"):
+        username = row.get(role, "").strip()
+        fields[role] = None
+        if username:
+            officer = officer_candidates(actor).filter(username__iexact=username).first()
+            if officer is None:
+                problems.append(
+                    RowError(line, role, f"There is no active user '{username}' you may name here.")
+                )
+            fields[role] = officer
+    if problems:
+        # report the other fields' problems too, as the mapping form would
+        reported = {p.column for p in problems}
+        try:
+            _clean_threat(
+                local_areas=[],
+                **{k: v for k, v in fields.items() if k not in ("status", "description")},
+            )
+        except InvalidInput as invalid:
+            problems.extend(
+                RowError(line, column, message)
+                for column, messages in invalid.field_errors.items()
+                if column not in reported
+                for message in messages
+            )
+        problems.sort(
+            key=lambda p: (
+                list(THREAT_IMPORT_COLUMNS).index(p.column)
+                if p.column in THREAT_IMPORT_COLUMNS
+                else len(THREAT_IMPORT_COLUMNS)
+            )
+        )
+    errors.extend(problems)
+    return None if problems else fields
+
+
+def import_threats(
+    *,
+    actor,
+    rows: list[dict],
+    owner: Organisation | None = None,
+    source_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Threat]:
+    """Map every threat in ``rows`` (dicts keyed by :data:`THREAT_IMPORT_COLUMNS`, plus one
+    ``answer_<attribute>`` column per attribute of the row's ``methodology`` to assess it in
+    the same step) for ``owner``: all rows or none.
+
+    Each row goes through :func:`map_threat` or :func:`map_and_assess_threat`, the functions the
+    mapping form and the API use, inside one outer transaction; every problem is collected with
+    its line number (the header is line 1) and then :class:`ImportRejected` undoes everything."""
+    from socmap.scoring.methodology import AnswerError, check_answers
+    from socmap.scoring.services import methodology_version
+
+    _require_mapper(actor, "import threats")
+    rows = [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in rows]
+    if not rows:
+        raise ImportRejected(
+            [
+                RowError(
+                    2, "", "The file has no threats in it: it needs a header row and a row each."
+                )
+            ]
+        )
+    header = set(rows[0])
+    missing = [c for c in ("kind", "name", "predominant_crime_type") if c not in header]
+    unknown = sorted(
+        c
+        for c in header
+        if c and c not in THREAT_IMPORT_COLUMNS and not c.startswith(ANSWER_COLUMN_PREFIX)
+    )
+    if missing or unknown:
+        raise ImportRejected(
+            [RowError(1, c, f"The header has no '{c}' column.") for c in missing]
+            + [
+                RowError(
+                    1,
+                    c,
+                    f"Unknown column '{c}': use {', '.join(THREAT_IMPORT_COLUMNS)} and "
+                    f"{ANSWER_COLUMN_PREFIX}<attribute> columns.",
+                )
+                for c in unknown
+            ],
+            rows_read=len(rows),
+        )
+    errors: list[RowError] = []
+    mapped: list[Threat] = []
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            line = index + 2
+            fields = _import_row_fields(actor, row, line, errors)
+            label = row.get("methodology", "").strip()
+            answers = {
+                key[len(ANSWER_COLUMN_PREFIX) :]: value.strip()
+                for key, value in row.items()
+                if key.startswith(ANSWER_COLUMN_PREFIX) and value.strip()
+            }
+            methodology = None
+            if label:
+                try:
+                    methodology = methodology_version(label)
+                except InvalidInput as unknown_methodology:
+                    errors.append(
+                        RowError(
+                            line, "methodology", unknown_methodology.summary().split(": ", 1)[-1]
+                        )
+                    )
+                    fields = None
+            elif answers:
+                errors.append(
+                    RowError(line, "methodology", "Answers are given: name the methodology too.")
+                )
+                fields = None
+            if fields is None and methodology is not None:
+                # the row is refused already; name its wrong answers too
+                try:
+                    check_answers(methodology.rules(), answers)
+                except AnswerError as wrong:
+                    errors.extend(
+                        RowError(line, ANSWER_COLUMN_PREFIX + key, message)
+                        for key, message in wrong.problems.items()
+                    )
+            if fields is not None:
+                try:
+                    if methodology is None:
+                        mapped.append(map_threat(actor=actor, owner=owner, **fields))
+                    else:
+                        mapped.append(
+                            map_and_assess_threat(
+                                actor=actor,
+                                owner=owner,
+                                methodology=methodology,
+                                inputs=answers,
+                                rationale=row.get("rationale", ""),
+                                **fields,
+                            )
+                        )
+                except InvalidInput as invalid:
+                    for column, messages in invalid.field_errors.items():
+                        if methodology is not None and methodology.rules().attribute(column):
+                            column = ANSWER_COLUMN_PREFIX + column
+                        errors.extend(
+                            RowError(line, "" if column == "__all__" else column, message)
+                            for message in messages
+                        )
+            if progress is not None:
+                progress(index + 1, len(rows))
+        if errors:
+            raise ImportRejected(errors, rows_read=len(rows))
+        record_event(
+            actor=actor,
+            action="threats.imported",
+            target_type="threats.threat",
+            target_repr=f"{len(mapped)} threats",
+            changes={"file": source_name, "rows": len(mapped), "ids": [t.pk for t in mapped]},
+        )
+    return mapped
