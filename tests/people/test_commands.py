@@ -104,6 +104,20 @@ def test_an_import_with_bad_rows_saves_nothing_and_lists_every_problem(tmp_path,
     assert not AuditEvent.objects.filter(action__startswith="nominal").exists()
 
 
+def test_a_row_with_a_bad_flag_also_has_its_other_problems_named(tmp_path, wiltshire_analyst):
+    # Given a row with an unknown gender, a future date of birth and no surname
+    path = _csv(tmp_path, HEADER + ",Ann,2999-01-01,robot,,,,\n")
+    # When it is imported, then every problem of the row is listed, not only the first kind
+    message, errors = _run_failing(
+        "import-nominals", path, "--owner", "wiltshire", "--as", "wiltshire.analyst"
+    )
+    assert message == "Nothing was imported: 3 problems found in 1 row."
+    assert "line 2, column 'gender'" in errors
+    assert "line 2, column 'surname'" in errors
+    assert "line 2, column 'date_of_birth': The date of birth cannot be in the future." in errors
+    assert not Nominal.objects.exists()
+
+
 def test_an_import_refuses_people_already_recorded(tmp_path, wiltshire_analyst, person):
     person(wiltshire_analyst, "Smith", pnc_id="19/123456A")
     path = _csv(tmp_path, HEADER + "Smith,John,,,,19/123456a,,\n")

@@ -469,7 +469,27 @@ def import_nominals(
                     row_errors.append(
                         RowError(line, "aliases", "Each alias must be 200 characters or fewer.")
                     )
-            if not row_errors:
+            if row_errors:
+                # the row is refused already: name the problems of its other fields too
+                try:
+                    _clean_nominal(
+                        {
+                            "surname": row.get("surname", ""),
+                            "forenames": row.get("forenames", ""),
+                            "date_of_birth": _import_date(row.get("date_of_birth", "")),
+                            "nationality": row.get("nationality", ""),
+                            "pnc_id": pnc,
+                        }
+                    )
+                except InvalidInput as invalid:
+                    reported = {e.column for e in row_errors}
+                    row_errors.extend(
+                        RowError(line, column, message)
+                        for column, messages in invalid.field_errors.items()
+                        if column not in reported
+                        for message in messages
+                    )
+            else:
                 try:
                     result.created.append(
                         record_nominal(
