@@ -187,3 +187,24 @@ def test_the_network_of_associates_is_read_through_the_api(
     assert sorted(lk["label"] for lk in regional[0]["links"]) == ["Exploits", "Supplied by"]
     # And a Dorset analyst, who may not see the threat, gets 404
     assert client_for(dorset_analyst).get(f"{API}/{threat.pk}/network").status_code == 404
+
+
+def test_the_network_endpoint_follows_the_scoping_rules(
+    client_for, wiltshire_analyst, dorset_analyst, nca_officer, council_partner, map_ocg, org
+):
+    from django.test import Client
+
+    from socmap.orgs.services import share_record
+
+    threat = map_ocg(wiltshire_analyst)
+    path = f"{API}/{threat.pk}/network"
+    for viewer, status in (
+        (wiltshire_analyst, 200),
+        (dorset_analyst, 404),
+        (nca_officer, 200),
+        (council_partner, 404),
+    ):
+        assert client_for(viewer).get(path).status_code == status, viewer.username
+    assert Client().get(path).status_code == 401
+    share_record(actor=wiltshire_analyst, record=threat, organisation=council_partner.organisation)
+    assert client_for(council_partner).get(path).status_code == 200
