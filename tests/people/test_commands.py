@@ -150,3 +150,26 @@ def test_an_import_with_a_wrong_header_or_no_rows_is_refused(tmp_path, db):
     assert message.startswith("No such file")
     message, _ = _run_failing("import-nominals", _csv(tmp_path, HEADER), "--owner", "atlantis")
     assert message == "There is no organisation with the slug 'atlantis'."
+
+
+def test_the_nominal_command_shows_a_person_as_their_page_does(
+    wiltshire_analyst, dorset_analyst, person
+):
+    # Given a Wiltshire person with an alias and an associate, and a Dorset associate
+    from socmap.people.services import add_alias, link_people
+
+    boss = person(wiltshire_analyst, "Boss", "Al", pnc_id="19/123456A", mappa=True)
+    runner = person(wiltshire_analyst, "Runner", "Bo")
+    hidden = person(dorset_analyst, "Hidden", "Cy")
+    add_alias(actor=wiltshire_analyst, nominal=boss, name="Big Al")
+    link_people(actor=wiltshire_analyst, source=boss, target=runner, kind="exploits")
+    # When the Wiltshire analyst looks the person up
+    output = _run("nominal", str(boss.pk), "--as", "wiltshire.analyst")
+    # Then they see the details, flags, alias and associate
+    assert output.startswith(f"BOSS, Al (id {boss.pk}, recorded by Wiltshire)")
+    assert "19/123456A" in output and "MAPPA" in output and "Big Al" in output
+    assert "Exploits" in output and "RUNNER, Bo" in output
+    # And a person outside their scope is not found, as on the page
+    message, _ = _run_failing("nominal", str(hidden.pk), "--as", "wiltshire.analyst")
+    assert message == f"There is no person {hidden.pk} you can see."
+    assert '"name": "HIDDEN, Cy"' in _run("nominal", str(hidden.pk), "--format", "json")
