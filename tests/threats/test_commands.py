@@ -73,3 +73,9 @@ def test_threat_figures_state_the_population_year(wiltshire_analyst, map_ocg):
     assert "Drugs supply" in output and "group-matrix@1" in output
     as_csv = _run("threat-figures", "--as", "wiltshire.analyst", "--format", "csv")
     assert "force,threats,population,population year,per million" in as_csv
+
+
+def test_the_figures_command_says_why_a_force_user_has_no_region_rate(wiltshire_analyst, map_ocg):
+    map_ocg(wiltshire_analyst, "Wiltshire group")
+    output = _run("threat-figures", "--as", "wiltshire.analyst")
+    assert "(none: a region's rate needs every threat of its forces and its ROCU" in output

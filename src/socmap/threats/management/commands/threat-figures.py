@@ -36,11 +36,14 @@ class Command(BaseCommand):
                 f"Threats per million population by force ({label} threats)",
                 ["force", "threats", "population", "population year", "per million"],
                 [_rate(r) for r in forces],
+                "(none: rates appear for the forces whose threats you see in full)",
             ),
             (
                 f"Threats per million population by region ({label} threats)",
                 ["region", "threats", "population", "population year", "per million"],
                 [_rate(r) for r in regions],
+                "(none: a region's rate needs every threat of its forces and its ROCU, which "
+                "ROCU and national users see)",
             ),
             (
                 f"Predominant crime type ({label} threats)",
@@ -49,6 +52,7 @@ class Command(BaseCommand):
                     [r["name"], r["threats"], r["share"]]
                     for r in crime_type_breakdown(user, status=status)
                 ],
+                "(none)",
             ),
             (
                 f"Band distribution ({label} threats)",
@@ -57,9 +61,10 @@ class Command(BaseCommand):
                     [r["methodology"], r["band"], r["threats"]]
                     for r in band_distribution(user, status=status)
                 ],
+                "(none)",
             ),
         ]
-        for number, (title, header, rows) in enumerate(sections):
+        for number, (title, header, rows, empty) in enumerate(sections):
             if number:
                 self.stdout.write("")
             if format == "csv":
@@ -70,7 +75,7 @@ class Command(BaseCommand):
                 if rows:
                     write_table(self.stdout, header, rows)
                 else:
-                    self.stdout.write("(none)")
+                    self.stdout.write(empty)
 
 
 def _rate(r) -> list:
