@@ -134,3 +134,13 @@ def test_the_api_maps_a_threat_with_a_partner_lro(
     assert response.status_code == 201, response.content
     assert response.json()["lro"] == "council.lro"
     assert client_for(council_lro).get(f"/api/threats/{response.json()['id']}").status_code == 200
+
+
+def test_the_threat_list_filters_by_a_partner_lro(
+    client_for, wiltshire_analyst, wiltshire_lro, council_lro, map_ocg
+):
+    map_ocg(wiltshire_analyst, "Council-led group", lro=council_lro)
+    map_ocg(wiltshire_analyst, "Police-led group", lro=wiltshire_lro)
+    page = client_for(wiltshire_analyst).get("/threats/", {"lro": "council.lro"}).content.decode()
+    assert '<option value="council.lro" selected' in page
+    assert "Council-led group" in page and "Police-led group" not in page

@@ -166,7 +166,9 @@ def threat_list(request):
             "statuses": Status.choices,
             "crime_types": CrimeType.objects.all(),
             "forces": Organisation.objects.filter(kind=OrganisationKind.FORCE).order_by("name"),
-            "lros": users_visible_to(request.user, role=Role.LRO).order_by("last_name"),
+            "lros": selectors.officer_candidates(request.user, role=Role.LRO).order_by(
+                "last_name", "first_name"
+            ),
             "bands": _band_choices(),
             "may_map": _may_map(request.user),
         },
