@@ -14,7 +14,6 @@ from socmap.orgs.scoping import get_visible_or_404, visible_to
 from socmap.orgs.selectors import users_visible_to
 from socmap.scoring import reports, selectors, services
 from socmap.scoring.models import (
-    Assessment,
     CalibrationCase,
     CalibrationExercise,
     CalibrationResponse,
@@ -462,11 +461,7 @@ def assess_threat(request, threat_id: int, payload: AssessIn):
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
 def get_assessment(request, assessment_id: int):
-    return get_visible_or_404(
-        request.user,
-        Assessment.objects.select_related("threat", "methodology", "assessed_by"),
-        pk=assessment_id,
-    )
+    return selectors.visible_assessment(request.user, assessment_id)
 
 
 @router.get(

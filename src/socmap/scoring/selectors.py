@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from socmap.orgs.scoping import can_see, visible_to
 from socmap.scoring.consistency import (
@@ -39,9 +40,30 @@ def _scoped(user, queryset: QuerySet) -> QuerySet:
     return queryset if user is None else visible_to(user, queryset)
 
 
+def assessments_visible_to(user, queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Assessments are part of their threat: whoever may see the threat (through its owner's
+    scope, or because it is shared with them) may see its assessments."""
+    return queryset.filter(threat__in=threats_visible_to(user).values("pk"))
+
+
+def visible_assessment(user, pk: int) -> Assessment:
+    """One assessment ``user`` may see, or 404 (like a typo)."""
+    found = (
+        assessments_visible_to(
+            user,
+            Assessment.objects.select_related("threat", "methodology", "assessed_by", "replaces"),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("No assessment found.")
+    return found
+
+
 def assessment_timeline(user, threat: Threat) -> QuerySet[Assessment]:
     return (
-        visible_to(user, Assessment.objects.filter(threat=threat))
+        assessments_visible_to(user, Assessment.objects.filter(threat=threat))
         .select_related("methodology", "assessed_by")
         .order_by("-assessed_at", "-id")
     )

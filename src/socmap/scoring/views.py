@@ -19,7 +19,6 @@ from socmap.orgs.selectors import users_visible_to
 from socmap.scoring import reports, selectors, services
 from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm, raw_inputs
 from socmap.scoring.models import (
-    Assessment,
     CalibrationCase,
     CalibrationExercise,
     CalibrationResponse,
@@ -259,11 +258,7 @@ def _judge_names(judged_by: dict[str, str], viewer) -> dict[str, str]:
 
 @login_required
 def assessment(request, pk: int):
-    record = get_visible_or_404(
-        request.user,
-        Assessment.objects.select_related("threat", "methodology", "assessed_by", "replaces"),
-        pk=pk,
-    )
+    record = selectors.visible_assessment(request.user, pk)
     rules = record.methodology.rules()
     judges = _judge_names(record.judged_by, request.user)
     inputs = []
