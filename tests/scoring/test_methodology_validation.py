@@ -149,3 +149,26 @@ def test_an_unknown_attribute_and_a_missing_answer_are_named():
         score(matrix, {"criminality": "major", "tattoos": "many"})
     assert "tattoos" in caught.value.problems
     assert caught.value.problems["weapons"] == "Access to and use of weapons needs an answer"
+
+
+def test_a_methodology_for_an_unknown_threat_kind_is_refused():
+    assert refused(changed(applies_to=["ocg", "gang"])) == [
+        "applies_to names unknown threat kinds gang (use ocg, priority_individual, vulnerability)"
+    ]
+
+
+def test_the_threat_kinds_a_methodology_may_score_are_socmaps_threat_kinds():
+    from socmap.scoring.methodology import THREAT_KINDS
+    from socmap.threats.models import ThreatKind
+
+    assert set(THREAT_KINDS) == set(ThreatKind.values)
+
+
+def test_bands_reaching_outside_zero_to_the_top_score_are_refused():
+    problems = refused(
+        changed(bands=[{"code": "A", "from": 50, "to": 120}, {"code": "B", "from": -10, "to": 50}])
+    )
+    assert problems == [
+        "band B starts below 0 (-10)",
+        "band A ends above the top score (120 > 100)",
+    ]

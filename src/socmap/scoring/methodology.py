@@ -53,6 +53,9 @@ ATTRIBUTE_KEYS = {
 ANSWER_KEYS = {"key", "label", "points", "guidance"}
 BAND_KEYS = {"code", "from", "to", "label"}
 PLACES = Decimal("0.1")
+# The threat kinds a methodology may score (socmap.threats.models.ThreatKind; kept here so that
+# this module needs no database; a test checks the two agree).
+THREAT_KINDS = ("ocg", "priority_individual", "vulnerability")
 
 
 class MethodologyError(ValueError):
@@ -187,6 +190,12 @@ def parse_methodology(document: dict[str, Any]) -> Methodology:
     applies_to = tuple(document.get("applies_to") or ())
     if not applies_to:
         problems.append("applies_to must list the threat kinds it scores")
+    unknown_kinds = [str(k) for k in applies_to if k not in THREAT_KINDS]
+    if unknown_kinds:
+        problems.append(
+            f"applies_to names unknown threat kinds {', '.join(unknown_kinds)} "
+            f"(use {', '.join(THREAT_KINDS)})"
+        )
     interval = document.get("reassessment_interval_days", 90)
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
         problems.append("reassessment_interval_days must be a whole number of days")
@@ -325,8 +334,14 @@ def _parse_bands(raw_bands: Any, scale: Decimal | None, problems: list[str]) -> 
     if ordered and scale is not None:
         if ordered[0].lower > 0:
             problems.append(f"no band covers scores from 0 to {ordered[0].lower}")
+        if ordered[0].lower < 0:
+            problems.append(f"band {ordered[0].code} starts below 0 ({ordered[0].lower})")
         if ordered[-1].upper < scale:
             problems.append(f"no band covers scores from {ordered[-1].upper} to {scale}")
+        if ordered[-1].upper > scale:
+            problems.append(
+                f"band {ordered[-1].code} ends above the top score ({ordered[-1].upper} > {scale})"
+            )
     return tuple(reversed(ordered))
 
 
