@@ -89,6 +89,17 @@ def test_partner_officers_of_another_region_are_not_offered(
     assert kent_council_lro in officer_candidates(nca_officer, role="lro")
 
 
+def test_a_national_partner_agencys_officer_is_offered_everywhere(wiltshire_analyst, make_user):
+    hmrc = Organisation.objects.create(
+        slug="hmrc-test",
+        name="HMRC (test)",
+        kind=OrganisationKind.PARTNER,
+        sector=PartnerSector.HMRC,
+    )
+    officer = make_user(hmrc, "partner", "lro", username="hmrc.lro")
+    assert officer in officer_candidates(wiltshire_analyst, role="lro")
+
+
 def test_an_lro_must_still_hold_the_lro_role(wiltshire_analyst, council_partner, map_ocg):
     with pytest.raises(InvalidInput) as refused:
         map_ocg(wiltshire_analyst, "No LRO role", lro=council_partner)

@@ -48,8 +48,9 @@ def _threats_for(user) -> QuerySet[Threat]:
 
 def officer_candidates(user, *, role: str = "") -> QuerySet[User]:
     """Who may be named a threat's LRO or SRO: the active users ``user`` may see, and the
-    active users of the partner agencies of ``user``'s region (an LRO may belong to a partner
-    agency; a national user may name any partner agency's officer). ``None`` (the system
+    active users of the partner agencies of ``user``'s region and of the national partner
+    agencies (an LRO may belong to a partner agency; a national user may name any partner
+    agency's officer). ``None`` (the system
     operator) may name any active user."""
     people = User.objects.filter(is_active=True)
     if role:
@@ -60,7 +61,9 @@ def officer_candidates(user, *, role: str = "") -> QuerySet[User]:
         if scope.level == ScopeLevel.NATIONAL:
             pass
         elif scope.level in (ScopeLevel.REGION, ScopeLevel.FORCE) and scope.region_id:
-            partners = partners.filter(region_id=scope.region_id)
+            # the region's partner agencies, and the national ones (HMRC, Immigration
+            # Enforcement...), which belong to no region
+            partners = partners.filter(Q(region_id=scope.region_id) | Q(region__isnull=True))
         else:
             partners = partners.none()
         people = people.filter(
