@@ -107,6 +107,22 @@ def test_an_email_already_used_is_refused(wiltshire_admin, wiltshire_analyst, ne
     ]
 
 
+def test_the_database_refuses_a_second_user_with_an_email_in_any_case(wiltshire_analyst, org):
+    # Given the check in the service were raced past (two administrators at once), then the
+    # database still refuses the second account
+    from django.db import IntegrityError, transaction
+
+    from socmap.orgs.models import User
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(
+            username="another.analyst",
+            email=wiltshire_analyst.email.upper(),
+            organisation=org("Wiltshire"),
+        )
+    assert not User.objects.filter(username="another.analyst").exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

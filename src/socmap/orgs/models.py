@@ -222,6 +222,9 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="username_unique_any_case"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="email_unique_any_case"
+            ),
         ]
 
     def __str__(self) -> str:

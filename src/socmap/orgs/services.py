@@ -583,7 +583,11 @@ def create_user(
                 roles,
                 temporary is not None,
             )
-    except IntegrityError as clash:  # another administrator created the same name just now
+    except IntegrityError as clash:  # another administrator created the same user just now
+        if User.objects.filter(email__iexact=email).exists():
+            raise InvalidInput(
+                {"email": [f"Another user already has the email address {email}."]}
+            ) from clash
         raise InvalidInput(
             {"username": [f"A user with the log-in name '{username}' already exists."]}
         ) from clash
