@@ -193,7 +193,8 @@ def test_a_partner_owning_an_action_sees_the_plan_and_that_action_only(
     police.refresh_from_db()
     services.update_action(actor=wiltshire_lro, action=theirs, owner_user=wiltshire_lro)
     assert not can_see(council_partner, theirs) and not can_see(council_partner, plan)
-    assert Share.objects.filter(organisation=wiltshire_council, revoked_at__isnull=False).count() == 2
+    withdrawn = Share.objects.filter(organisation=wiltshire_council, revoked_at__isnull=False)
+    assert withdrawn.count() == 2
 
 
 def test_an_involved_partner_sees_the_plan_until_removed(
@@ -300,7 +301,9 @@ def test_the_next_review_may_be_brought_forward_not_pushed_back(plan, wiltshire_
 
 
 def test_reviews_are_history_that_cannot_be_changed(plan, wiltshire_lro):
-    review = services.record_review(actor=wiltshire_lro, plan=plan, progress="on_track", summary="ok")
+    review = services.record_review(
+        actor=wiltshire_lro, plan=plan, progress="on_track", summary="ok"
+    )
     review.summary = "rewritten"
     with pytest.raises(AppendOnlyError):
         review.save()
