@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from socmap.fourp import FourP
+from socmap.fourp import MEANING, FourP
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role, User
 from socmap.orgs.scoping import get_visible_or_404, visible_to
 from socmap.plans import rules, services
@@ -193,6 +193,7 @@ def plan_view(user, plan: Plan, today: dt.date | None = None) -> PlanView:
             {
                 "code": code,
                 "label": label,
+                "meaning": MEANING[code],
                 "objectives": [o for o in objectives if o.category == code],
                 "actions": [a for a in actions if a.category == code],
                 "covered": code in covered,

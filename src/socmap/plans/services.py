@@ -73,6 +73,18 @@ def lro_threat_limit() -> int:
     return int(getattr(settings, "SOCMAP_LRO_THREAT_LIMIT", rules.DEFAULT_LRO_THREAT_LIMIT))
 
 
+SUBMISSION = (
+    "Submit what you see or hear as an intelligence report through your force's intelligence "
+    "system, quoting the threat's reference; tell the contact named below. If someone is in "
+    "immediate danger, call 999."
+)
+
+
+def intelligence_submission() -> str:
+    """How neighbourhood officers pass on intelligence (``SOCMAP_INTELLIGENCE_SUBMISSION``)."""
+    return str(getattr(settings, "SOCMAP_INTELLIGENCE_SUBMISSION", SUBMISSION))
+
+
 def interval_for(plan: Plan) -> int:
     return rules.review_interval(plan.review_interval_days, review_days())
 
