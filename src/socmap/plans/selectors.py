@@ -183,8 +183,12 @@ def plan_view(user, plan: Plan, today: dt.date | None = None) -> PlanView:
     reviews = list(_scoped(user, plan.reviews.select_related("reviewed_by")))
     referrals = list(_scoped(user, plan.referrals.select_related("partner", "referred_by")))
     objectives = list(plan.objectives.all())
-    full = user is None or plan.actions.count() == len(actions)
-    full = full and (user is None or plan.reviews.count() == len(reviews))
+    threat = plan.threat
+    full = (
+        user is None
+        or threats_visible_to(user).filter(pk=threat.pk).exists()
+        or (threat.lro_id is not None and threat.lro.organisation_id == user.organisation_id)
+    )
     every_action = list(plan.actions.values_list("category", "status"))
     covered = [c for c, s in every_action if s in rules.COVERING_STATUSES]
     by_p = []
