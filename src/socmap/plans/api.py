@@ -282,6 +282,7 @@ class ReviewIn(Schema):
     progress: str
     summary: str
     next_review_due: date | None = None
+    held_on: date | None = None
 
 
 class GapOut(Schema):
@@ -766,6 +767,7 @@ def add_review(request, plan_id: int, payload: ReviewIn):
         progress=payload.progress,
         summary=payload.summary,
         next_review_due=payload.next_review_due,
+        held_on=payload.held_on,
     )
     return Reply(201, review)
 

@@ -157,6 +157,12 @@ class ReviewForm(forms.Form):
         required=False,
         help_text="Progress under each P, what changes, what comes next.",
     )
+    held_on = forms.DateField(
+        label="Date of the review",
+        widget=DATE,
+        required=False,
+        help_text="Leave empty for today; give the date if the review meeting was earlier.",
+    )
     next_review_due = forms.DateField(
         label="Next review",
         widget=DATE,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
@@ -205,8 +206,9 @@ def _shared_by(actor, plan: Plan) -> User | None:
     return plan.created_by or threat.lro or threat.sro or threat.created_by
 
 
-def _wanted(plan: Plan) -> dict[tuple[type, int], dict[int, str]]:
-    """Which organisations outside the owner must see which parts of the plan, and why."""
+def _wanted(plan: Plan):
+    """Which organisations outside the owner must see which parts of the plan, and why;
+    with the ids of the plan's parts (four queries in all)."""
     threat = plan.threat
     owner_id = threat.owner_id
     lro_org = threat.lro.organisation_id if threat.lro_id else None
@@ -217,51 +219,60 @@ def _wanted(plan: Plan) -> dict[tuple[type, int], dict[int, str]]:
             wanted[(model, pk)].setdefault(org_id, why)
 
     want(Plan, plan.pk, lro_org, "the LRO's organisation")
-    for partner in plan.partners.filter(removed_at__isnull=True):
-        want(Plan, plan.pk, partner.organisation_id, "a partner agency involved")
-    for action in plan.actions.select_related("owner_user"):
-        org_id = action.owner_organisation_id or (
-            action.owner_user.organisation_id if action.owner_user_id else None
+    for org_id in plan.partners.filter(removed_at__isnull=True).values_list(
+        "organisation_id", flat=True
+    ):
+        want(Plan, plan.pk, org_id, "a partner agency involved")
+    actions = list(
+        plan.actions.values_list(
+            "pk", "status", "owner_organisation_id", "owner_user__organisation"
         )
-        if action.status != ActionStatus.CANCELLED:
+    )
+    for pk, status, partner_id, officer_org in actions:
+        org_id = partner_id or officer_org
+        if status != ActionStatus.CANCELLED:
             want(Plan, plan.pk, org_id, "owns an action")
-        want(Action, action.pk, org_id, "owns the action")
-        want(Action, action.pk, lro_org, "the LRO's organisation")
-    for referral in plan.referrals.all():
-        want(Plan, plan.pk, referral.partner_id, "received a GAIN referral")
-        want(GainReferral, referral.pk, referral.partner_id, "received the referral")
-        want(GainReferral, referral.pk, lro_org, "the LRO's organisation")
-    for review_id in plan.reviews.values_list("pk", flat=True):
-        want(Review, review_id, lro_org, "the LRO's organisation")
-    return wanted
+        want(Action, pk, org_id, "owns the action")
+        want(Action, pk, lro_org, "the LRO's organisation")
+    referrals = list(plan.referrals.values_list("pk", "partner_id"))
+    for pk, partner_id in referrals:
+        want(Plan, plan.pk, partner_id, "received a GAIN referral")
+        want(GainReferral, pk, partner_id, "received the referral")
+        want(GainReferral, pk, lro_org, "the LRO's organisation")
+    reviews = list(plan.reviews.values_list("pk", flat=True))
+    for pk in reviews:
+        want(Review, pk, lro_org, "the LRO's organisation")
+    ids = {
+        Plan: [plan.pk],
+        Action: [a[0] for a in actions],
+        GainReferral: [r[0] for r in referrals],
+        Review: reviews,
+    }
+    return wanted, ids
 
 
 def sync_shares(actor, plan: Plan) -> dict[str, list[str]]:
     """Create the shares the plan needs and withdraw those it made that it no longer needs.
     Call inside the service's transaction; returns what changed (for its audit event)."""
-    wanted = _wanted(plan)
-    types = {m: ContentType.objects.get_for_model(m) for m in (Plan, Action, GainReferral, Review)}
-    ids = {
-        Plan: [plan.pk],
-        Action: list(plan.actions.values_list("pk", flat=True)),
-        GainReferral: list(plan.referrals.values_list("pk", flat=True)),
-        Review: list(plan.reviews.values_list("pk", flat=True)),
-    }
-    live: dict[tuple[type, int, int], Share] = {}
+    wanted, ids = _wanted(plan)
+    types = {m: ContentType.objects.get_for_model(m) for m in ids}
     by_type = {ct.pk: model for model, ct in types.items()}
+    condition = Q()
     for model, pks in ids.items():
-        for share in Share.objects.filter(
-            content_type=types[model], object_id__in=pks, revoked_at__isnull=True
-        ):
-            live[(by_type[share.content_type_id], share.object_id, share.organisation_id)] = share
+        if pks:
+            condition |= Q(content_type=types[model], object_id__in=pks)
+    live: dict[tuple[type, int, int], Share] = {
+        (by_type[share.content_type_id], share.object_id, share.organisation_id): share
+        for share in Share.objects.filter(condition, revoked_at__isnull=True)
+    }
     now = timezone.now()
-    names = dict(Organisation.objects.values_list("pk", "name"))
     created, withdrawn = [], []
-    sharer = _shared_by(actor, plan)
+    sharer = None
     for (model, pk), orgs in wanted.items():
         for org_id, why in orgs.items():
             if (model, pk, org_id) in live:
                 continue
+            sharer = sharer or _shared_by(actor, plan)
             if sharer is None:
                 raise InvalidInput(
                     "A change made by the system that shares part of a plan needs a user: "
@@ -274,21 +285,27 @@ def sync_shares(actor, plan: Plan) -> dict[str, list[str]]:
                 conditions=f"{SHARE_NOTE}: {why}. For the purposes of the plan only.",
                 shared_by=sharer,
             )
-            created.append(f"{model._meta.verbose_name} {pk} with {names[org_id]}")
+            created.append((model, pk, org_id))
     for (model, pk, org_id), share in live.items():
         if org_id in wanted.get((model, pk), {}) or not share.conditions.startswith(SHARE_NOTE):
             continue
+        sharer = sharer or _shared_by(actor, plan)
         share.revoked_at, share.revoked_by = now, sharer
         share.save(update_fields=["revoked_at", "revoked_by"])
-        withdrawn.append(f"{model._meta.verbose_name} {pk} from {names[org_id]}")
-    if created or withdrawn:
-        record_event(
-            actor=actor,
-            action="plan.shares_changed",
-            target=plan,
-            changes={"shared": created, "withdrawn": withdrawn},
+        withdrawn.append((model, pk, org_id))
+    if not (created or withdrawn):
+        return {"shared": [], "withdrawn": []}
+    names = dict(
+        Organisation.objects.filter(pk__in={o for *_, o in created + withdrawn}).values_list(
+            "pk", "name"
         )
-    return {"shared": created, "withdrawn": withdrawn}
+    )
+    changes = {
+        "shared": [f"{m._meta.verbose_name} {pk} with {names[o]}" for m, pk, o in created],
+        "withdrawn": [f"{m._meta.verbose_name} {pk} from {names[o]}" for m, pk, o in withdrawn],
+    }
+    record_event(actor=actor, action="plan.shares_changed", target=plan, changes=changes)
+    return changes
 
 
 # --------------------------------------------------------------------------- plans
@@ -780,16 +797,29 @@ def record_review(
     progress: str,
     summary: str,
     next_review_due: dt.date | None = None,
+    held_on: dt.date | None = None,
 ) -> Review:
-    """The LRO (or a supervisor) reviews the plan. The next review falls due after the plan's
-    interval; it may be brought forward, never pushed back."""
+    """The LRO (or a supervisor) reviews the plan, today or on the day the review meeting was
+    held (``held_on``: not in the future, not before the plan started or its last review).
+    The next review falls due one interval later; it may be brought forward, not pushed back."""
     threat = plan.threat
     _require_visible(actor, plan)
     _require_manager(actor, threat, "review this plan")
     _require_active(threat)
     today = timezone.localdate()
-    latest = rules.next_review_due(today, interval_for(plan))
+    held_on = held_on or today
+    latest = rules.next_review_due(held_on, interval_for(plan))
     errors = {}
+    previous = plan.reviews.order_by("-reviewed_at").first()
+    if held_on > today:
+        errors["held_on"] = ["A review cannot be recorded for a future date."]
+    elif held_on < timezone.localdate(plan.created_at):
+        errors["held_on"] = ["The review cannot come before the plan started."]
+    elif previous is not None and held_on < timezone.localdate(previous.reviewed_at):
+        errors["held_on"] = [
+            f"The last review was on {timezone.localdate(previous.reviewed_at):%d %b %Y}: "
+            "a review cannot be recorded before it."
+        ]
     if progress not in Progress.values:
         errors["progress"] = [f"Choose one of {', '.join(Progress.labels)}."]
     if not (summary or "").strip():
@@ -806,8 +836,12 @@ def record_review(
         raise InvalidInput(errors)
     due = next_review_due or latest
     with transaction.atomic():
+        moment = timezone.now()
+        if held_on != today:
+            moment = timezone.make_aware(dt.datetime.combine(held_on, dt.time(12, 0)))
         review = Review.objects.create(
             plan=plan,
+            reviewed_at=moment,
             reviewed_by=actor,
             reviewed_as=capacity(actor, threat) if actor is not None else "system",
             progress=progress,
@@ -825,6 +859,7 @@ def record_review(
                 "progress": progress,
                 "reviewed_as": review.reviewed_as,
                 "next_review_due": due.isoformat(),
+                "held_on": held_on.isoformat(),
             },
         )
         sync_shares(actor, plan)

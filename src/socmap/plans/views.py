@@ -437,6 +437,7 @@ def plan_review(request, pk: int):
             progress=d["progress"],
             summary=d["summary"],
             next_review_due=d["next_review_due"],
+            held_on=d["held_on"],
         ),
         done=lambda r: f"Review recorded; the next is due {r.next_review_due:%d %b %Y}.",
         then=("plans:detail", plan.pk),
