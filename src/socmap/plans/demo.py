@@ -344,19 +344,23 @@ def create_demo_plans(context: DemoContext) -> str:
             .prefetch_related("local_areas", "forces")
             .order_by("pk")
         )
-        facts, staff = facts_for(threats)
-        planned = plan_fourp(seed=context.seed, threats=facts, staff=staff, today=today)
-        existing = set(Plan.objects.values_list("threat_id", flat=True))
-        by_pk = {t.pk: t for t in threats}
         users = {u.username: u for u in User.objects.all()}
-        orgs = {o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.PARTNER)}
-        for spec in planned.plans:
-            if spec.threat in existing:
-                continue
-            _apply(spec, by_pk[spec.threat], users, orgs, today, counts)
+        unplanned = 0
+        if Plan.objects.filter(threat__owner__in=_owners(context)).exists():
+            counts["already"] = 1  # a second run: the plans were made the first time
+        else:
+            facts, staff = facts_for(threats)
+            planned = plan_fourp(seed=context.seed, threats=facts, staff=staff, today=today)
+            by_pk = {t.pk: t for t in threats}
+            orgs = {o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.PARTNER)}
+            for spec in planned.plans:
+                _apply(spec, by_pk[spec.threat], users, orgs, today, counts)
+            unplanned = len(planned.unplanned)
         counts["proposals"], counts["decisions"] = _tasking(context, users, today)
+    if counts["already"] and not counts["proposals"]:
+        return "4P plans and tasking proposals already there"
     return (
-        f"{counts['plans']} plans ({len(planned.unplanned)} active threats left without one), "
+        f"{counts['plans']} plans ({unplanned} active threats left without one), "
         f"{counts['actions']} actions, {counts['reviews']} reviews, "
         f"{counts['referrals']} GAIN referrals, {counts['proposals']} tasking proposals, "
         f"{counts['decisions']} decisions"
@@ -498,6 +502,8 @@ def _tasking(context: DemoContext, users: dict[str, User], today: dt.date) -> tu
                 wanted.append({"threat": regional[0], "kind": ProposalKind.CHANGE_TIER,
                                "tier": "regional", "reason": "Reach across the region."})
         outcomes = [Outcome.AGREED, Outcome.DEFERRED, None, Outcome.REJECTED, None]
+        taken = set(Proposal.objects.values_list("threat_id", "kind"))
+        wanted = [w for w in wanted if (w["threat"].pk, w["kind"]) not in taken]
         for number, fields in enumerate(wanted):
             proposal = services.propose(actor=proposer, board=board, **fields)
             Proposal.objects.filter(pk=proposal.pk).update(
