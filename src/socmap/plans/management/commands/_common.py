@@ -29,17 +29,20 @@ def check_owner(slug: str) -> None:
         raise CommandError(f"There is no organisation with the slug '{slug}'.")
 
 
-def output(command, records: list[dict], header: list[str], fmt: str, noun: str) -> None:
+def output(
+    command, records: list[dict], header: list[str], fmt: str, noun: str, plural: str = ""
+) -> None:
+    plural = plural or f"{noun}s"
     rows = [exports.rows([r], list(r))[0] for r in records]
     if fmt == "json":
         write_json(command.stdout, records)
     elif fmt == "csv":
         write_csv(command.stdout, header, rows)
     elif not rows:
-        command.stdout.write(f"No {noun}s.")
+        command.stdout.write(f"No {plural}.")
     else:
         write_table(command.stdout, header, rows)
-        command.stdout.write(f"{len(rows)} {noun}{'s' if len(rows) != 1 else ''}.")
+        command.stdout.write(f"{len(rows)} {noun if len(rows) == 1 else plural}.")
 
 
 __all__ = ["add_actor_argument", "add_common", "check_owner", "output", "resolve_actor"]

@@ -22,4 +22,4 @@ class Command(BaseCommand):
             resolve_actor(actor), within=within, lro=lro, owner=owner, today=today
         )
         records = [exports.review_due_record(p, today) for p in plans]
-        output(self, records, exports.REVIEW_HEADER, format, "review due")
+        output(self, records, exports.REVIEW_HEADER, format, "review due", "reviews due")
