@@ -9,12 +9,9 @@ import pytest
 from django.utils import timezone
 
 from socmap.plans import services
-from socmap.scoring.services import methodology_version
-from socmap.threats.models import CrimeType, Status, ThreatKind
-from socmap.threats.services import change_status, map_and_assess_threat, map_threat
-from tests.threats.conftest import LOW_ANSWERS, TOP_ANSWERS
+from tests.threats.conftest import drugs, group_matrix, map_ocg
 
-__all__ = ["LOW_ANSWERS", "TOP_ANSWERS"]
+__all__ = ["drugs", "group_matrix", "map_ocg"]  # the threat tests' fixtures, reused here
 
 
 @pytest.fixture
@@ -55,25 +52,11 @@ def swrocu_chair(make_user, org):
 
 
 @pytest.fixture
-def map_group(db, wiltshire_analyst):
-    """Map, assess and (by default) adopt a group as ``actor`` (Wiltshire's analyst)."""
-    drugs = CrimeType.objects.get(code="drugs")
-    methodology = methodology_version("group-matrix@1")
+def map_group(map_ocg, wiltshire_analyst):
+    """Map, assess and (by default) adopt a group, as Wiltshire's analyst unless ``actor``."""
 
-    def make(name="Test group", *, actor=None, adopt=True, answers=TOP_ANSWERS, **fields):
-        actor = actor or wiltshire_analyst
-        fields.setdefault("kind", ThreatKind.OCG)
-        fields.setdefault("predominant_crime_type", drugs)
-        if answers is None:
-            return map_threat(actor=actor, name=name, **fields)
-        threat = map_and_assess_threat(
-            actor=actor, name=name, methodology=methodology, inputs=dict(answers), **fields
-        )
-        if adopt:
-            threat = change_status(
-                actor=actor, threat=threat, to_status=Status.ACTIVE, reason="Adopted"
-            )
-        return threat
+    def make(name="Test group", *, actor=None, **fields):
+        return map_ocg(actor or wiltshire_analyst, name, **fields)
 
     return make
 
