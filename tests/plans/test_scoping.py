@@ -182,3 +182,30 @@ def test_anonymous_callers_are_refused_everywhere(world):
     for name, args in (("plans:list", []), ("plans:detail", [plan.pk]), ("plans:gaps", []),
                        ("plans:tasking", []), ("plans:briefing", []), ("plans:mine", [])):
         assert client.get(reverse(name, args=args)).status_code == 302
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, indirect=True)
+def test_every_form_page_answers_404_outside_scope_and_403_to_onlookers(world, viewer):
+    name, client = viewer
+    plan = world["plan"]
+    forms = [
+        (reverse("plans:edit", args=[plan.pk]), "plan"),
+        (reverse("plans:review", args=[plan.pk]), "plan"),
+        (reverse("plans:add-action", args=[plan.pk]), "plan"),
+        (reverse("plans:add-objective", args=[plan.pk]), "plan"),
+        (reverse("plans:add-partner", args=[plan.pk]), "plan"),
+        (reverse("plans:add-referral", args=[plan.pk]), "plan"),
+        (reverse("plans:edit-action", args=[world["police_action"].pk]), "police_action"),
+        (reverse("plans:decide", args=[world["proposal"].pk]), "proposal"),
+        (reverse("plans:start", args=[plan.threat.pk]), "police_action"),  # the threat itself
+    ]
+    for url, part in forms:
+        status = client.get(url).status_code
+        assert status == (403 if sees(name, part) else 404), (name, url, status)
+    # The council's own action and its referral are open to the council to report on
+    council = client.get(reverse("plans:edit-action", args=[world["council_action"].pk]))
+    referral = client.get(reverse("plans:answer-referral", args=[world["referral"].pk]))
+    expected = {"Wiltshire Council": 200}.get(name, 403 if sees(name, "plan") else 404)
+    assert (council.status_code, referral.status_code) == (expected, expected), name
+    mine = client.get(reverse("plans:mine")).content.decode()
+    assert ("Closure order on the flat" in mine) == (name == "Wiltshire Council")

@@ -18,7 +18,7 @@ from socmap.fourp import FourP
 from socmap.orgs.models import LocalArea, Organisation, User
 from socmap.orgs.scoping import get_visible_or_404
 from socmap.orgs.selectors import users_visible_to
-from socmap.plans import exports, selectors, services
+from socmap.plans import exports, rules, selectors, services
 from socmap.plans.models import Action, GainReferral, Objective, PlanPartner
 from socmap.plans.rules import ActionStatus
 from socmap.threats.selectors import threat_detail
@@ -79,7 +79,7 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj):
-        return services.rules.is_action_overdue(obj.status, obj.due_on, timezone.localdate())
+        return rules.is_action_overdue(obj.status, obj.due_on, timezone.localdate())
 
 
 class PartnerOut(Schema):
@@ -164,7 +164,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_review_days_overdue(obj):
-        return services.rules.days_overdue(obj.next_review_due, timezone.localdate())
+        return rules.days_overdue(obj.next_review_due, timezone.localdate())
 
     @staticmethod
     def resolve_uncovered(obj):

@@ -31,7 +31,7 @@ from socmap.fourp import FourP
 from socmap.orgs.models import Organisation, OrganisationKind, Role, User
 from socmap.orgs.scoping import can_see
 from socmap.people.demo import derived_seed
-from socmap.plans import services
+from socmap.plans import rules, services
 from socmap.plans.models import Action, Plan, Proposal
 from socmap.plans.rules import ActionStatus, GainAnswer, Outcome, ProposalKind
 from socmap.threats.models import Status, Threat
@@ -248,7 +248,7 @@ def plan_fourp(
                 answered = min(today, referred + dt.timedelta(days=rng.randint(3, 40)))
             plan.referrals.append((partner, GAIN_REQUESTS[sector], referred, answer, answered))
         # Reviews every interval or so; about a fifth of plans have let theirs lapse.
-        every = interval or services.rules.DEFAULT_REVIEW_DAYS
+        every = interval or rules.DEFAULT_REVIEW_DAYS
         lapsed = rng.random() < 0.22
         day = plan.started_on + dt.timedelta(days=every + rng.randint(-10, 5))
         while day <= today:

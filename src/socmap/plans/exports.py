@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from socmap.fourp import FourP
 from socmap.plans import rules
 from socmap.plans.selectors import Gap, Workload, uncovered_of
@@ -123,6 +121,3 @@ def _cell(value):
         return "yes" if value else "no"
     return value
 
-
-def today() -> dt.date:
-    return timezone.localdate()

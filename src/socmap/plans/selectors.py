@@ -18,11 +18,9 @@ from socmap.plans.models import (
     Decision,
     GainReferral,
     Plan,
-    PlanPartner,
     Proposal,
     Review,
 )
-from socmap.plans.rules import ActionStatus
 from socmap.threats.models import Status, Threat
 from socmap.threats.selectors import prioritised_threats, threats_visible_to
 
@@ -710,18 +708,3 @@ def briefing(user, area: LocalArea) -> list[BriefingItem]:
             )
         )
     return items
-
-
-def partners_of(plan: Plan) -> QuerySet[PlanPartner]:
-    return plan.partners.filter(removed_at__isnull=True).select_related("organisation")
-
-
-def partner_agencies() -> QuerySet[Organisation]:
-    """Partner agencies (reference data every signed-in user may read, as organisations)."""
-    return Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True).order_by(
-        "name"
-    )
-
-
-def open_action_statuses() -> list[tuple[str, str]]:
-    return [(s.value, s.label) for s in ActionStatus]

@@ -16,7 +16,7 @@ from socmap.errors import InvalidInput
 from socmap.fourp import FourP
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role
 from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope
-from socmap.plans import exports, forms, selectors, services
+from socmap.plans import exports, forms, rules, selectors, services
 from socmap.plans.models import Action, GainReferral, Objective, PlanPartner
 from socmap.plans.rules import ActionStatus, ProposalKind
 from socmap.threats.selectors import threat_detail
@@ -103,7 +103,7 @@ def plan_list(request):
     page = paginate(request, plans)
     for plan in page.object_list:
         plan.uncovered = selectors.uncovered_of(plan)
-        plan.review_late = services.rules.days_overdue(plan.next_review_due, today)
+        plan.review_late = rules.days_overdue(plan.next_review_due, today)
     return render(
         request,
         "plans/plan_list.html",
@@ -138,7 +138,7 @@ def plan_detail(request, pk: int):
             "may_manage": may_manage,
             "capacity": services.capacity(request.user, plan.threat),
             "interval": services.interval_for(plan),
-            "review_late": services.rules.days_overdue(plan.next_review_due, timezone.localdate()),
+            "review_late": rules.days_overdue(plan.next_review_due, timezone.localdate()),
             "review_form": forms.ReviewForm() if may_manage else None,
             "threat_visible": selectors.threats_visible_to(request.user)
             .filter(pk=plan.threat_id)
@@ -476,7 +476,7 @@ def action_list(request):
         return exported
     page = paginate(request, actions)
     for action in page.object_list:
-        action.is_overdue = services.rules.is_action_overdue(action.status, action.due_on, today)
+        action.is_overdue = rules.is_action_overdue(action.status, action.due_on, today)
     return render(
         request,
         "plans/action_list.html",
@@ -511,7 +511,7 @@ def reviews_due(request):
         return exported
     page = paginate(request, plans)
     for plan in page.object_list:
-        plan.days_overdue = services.rules.days_overdue(plan.next_review_due, today)
+        plan.days_overdue = rules.days_overdue(plan.next_review_due, today)
     return render(
         request,
         "plans/reviews_due.html",
@@ -631,7 +631,7 @@ def tasking(request):
             selectors.uncovered_of(threat.board_plan) if threat.board_plan else list(FourP.values)
         )
         due = threat.board_plan.next_review_due if threat.board_plan else None
-        threat.review_overdue = bool(services.rules.days_overdue(due, today))
+        threat.review_overdue = bool(rules.days_overdue(due, today))
     proposals = list(selectors.proposals_for(request.user, board, open_only=True))
     for proposal in proposals:
         proposal.may_decide = services.may_decide(request.user, proposal)
