@@ -24,19 +24,21 @@ def threat_plan_panel(context, threat):
     }
     if plan is None:
         return result
-    snapshot = services.plan_snapshot(plan, today)
-    objectives = dict.fromkeys(FourP.values, 0)
-    for category in plan.objectives.values_list("category", flat=True):
-        objectives[category] += 1
-    rows = [
-        {
-            "label": label,
-            "objectives": objectives[code],
-            "covered": code not in snapshot["uncovered"],
-            **snapshot["actions"][code],
-        }
-        for code, label in FourP.choices
-    ]
+    view = selectors.plan_view(user, plan, today)  # counts of what the user may see
+    rows = []
+    for p in view.by_p:
+        actions = p["actions"]
+        rows.append(
+            {
+                "label": p["label"],
+                "objectives": len(p["objectives"]),
+                "covered": p["covered"],
+                "open": sum(1 for a in actions if a.is_open),
+                "overdue": sum(1 for a in actions if a.is_overdue),
+                "completed": sum(1 for a in actions if a.status == "completed"),
+            }
+        )
+    snapshot = {"uncovered": view.uncovered}
     late = rules.days_overdue(plan.next_review_due, today)
     gaps = []
     if snapshot["uncovered"]:
