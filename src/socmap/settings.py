@@ -160,6 +160,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_MAX_UPLOAD_BYTES = int(os.environ.get("SOCMAP_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
+# 4P plans: review interval, LRO workload limit, how the neighbourhood briefing says to submit
+# intelligence (plans.services reads these, with the same defaults).
+SOCMAP_PLAN_REVIEW_DAYS = int(os.environ.get("SOCMAP_PLAN_REVIEW_DAYS", "90"))
+SOCMAP_LRO_THREAT_LIMIT = int(os.environ.get("SOCMAP_LRO_THREAT_LIMIT", "8"))
+if os.environ.get("SOCMAP_INTELLIGENCE_SUBMISSION"):
+    SOCMAP_INTELLIGENCE_SUBMISSION = os.environ["SOCMAP_INTELLIGENCE_SUBMISSION"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -123,7 +123,7 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     assert "Why this score" in page and "Criminality (most serious activity)" in page
     assert "STONE, Jay" in page and "Principal" in page
     assert "Op Heron" in page
-    assert "4P-management part of socmap" in page
+    assert "No 4P plan yet" in page  # the plans panel: an active threat without a plan
     assert "No disruptions recorded against this threat yet" in page
     assert "Trigger report" not in page or "Mapped" in page  # lifecycle history is shown
     assert "Under assessment" in page and "Active" in page

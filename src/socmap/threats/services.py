@@ -448,6 +448,37 @@ def change_status(
     return threat
 
 
+def transfer_threat(*, actor, threat: Threat, owner: Organisation, reason: str) -> Threat:
+    """Move a threat to another owner (a tasking decision: a force hands a group to its ROCU,
+    a ROCU to the NCA). The owner's records follow it: from now on the new owner's scope
+    decides who sees the threat."""
+    _require_mapper(actor, "move a threat to another owner")
+    _require_visible(actor, threat)
+    errors: dict[str, list[str]] = {}
+    if owner is None or owner.kind == OrganisationKind.PARTNER:
+        errors["owner"] = ["Threats are owned by a force, a ROCU or the NCA."]
+    elif owner.pk == threat.owner_id:
+        errors["owner"] = [f"{owner} already owns {threat.reference}."]
+    if not (reason or "").strip():
+        errors["reason"] = ["Record why the threat moves to another owner."]
+    if errors:
+        raise InvalidInput(errors)
+    before = _snapshot(threat)
+    with transaction.atomic():
+        threat.owner = owner
+        threat.save()
+        if owner.kind == OrganisationKind.FORCE:
+            threat.forces.add(owner)
+        record_event(
+            actor=actor,
+            action="threat.transferred",
+            target=threat,
+            changes=field_changes(before, _snapshot(threat)),
+            reason=reason.strip(),
+        )
+    return threat
+
+
 def add_member(
     *,
     actor,

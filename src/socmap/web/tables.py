@@ -43,3 +43,33 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return response
+
+
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """One sheet with a bold, frozen header; text cells escaped like :func:`safe_cell`."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(filename[:31])
+    sheet.freeze_panes = "A2"
+    heading = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=safe_cell(name))
+        cell.font = Font(bold=True)
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        sheet.append([v if isinstance(v, int | float) else safe_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
+    return response
