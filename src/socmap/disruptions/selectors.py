@@ -176,6 +176,9 @@ def check_filters(
         status = refuse(
             "status", f"Choose one of {', '.join(DisruptionStatus.values)} or unvalidated."
         )
+    force = (force or "").strip()[:120]
+    if force and not Organisation.objects.filter(slug=force).exists():
+        force = refuse("force", f"There is no organisation with the slug '{force}'.")
     sort = (sort or DEFAULT_SORT).strip()
     if sort.lstrip("-") not in DISRUPTION_SORTS:
         sort = DEFAULT_SORT
@@ -189,7 +192,7 @@ def check_filters(
         raise InvalidInput(errors)
     return Filters(
         threat=threat,
-        force=(force or "").strip()[:120],
+        force=force,
         category=category,
         tactic=tactic,
         grade=grade,
@@ -245,9 +248,14 @@ def disruption_detail(user, pk: int) -> Disruption:
 
 
 def history(user, disruption: Disruption) -> QuerySet[DisruptionStep]:
-    """Every step of the claim, oldest first."""
-    steps = DisruptionStep.objects.filter(disruption=disruption).select_related("by")
-    return steps if user is None else visible_to(user, steps)
+    """Every step of the claim, oldest first: whoever may see the claim (its owner's scope, or
+    an organisation it is shared with) sees its whole history, and nobody else any of it."""
+    steps = DisruptionStep.objects.select_related("by")
+    if user is None:
+        return steps.filter(disruption=disruption)
+    return steps.filter(
+        disruption__in=visible_to(user, Disruption.objects.filter(pk=disruption.pk))
+    )
 
 
 def gradings(user, disruption: Disruption) -> list[DisruptionStep]:

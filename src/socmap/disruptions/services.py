@@ -190,6 +190,24 @@ def _require_visible(actor, record) -> None:
         raise PermissionDenied("That record is not available to you.")
 
 
+def acts_for_owner(user, disruption: Disruption) -> bool:
+    """Whether ``user`` works for the organisation that recorded ``disruption`` (or for its
+    ROCU, or nationally): only they change, submit, validate, return or regrade it. Seeing a
+    claim because it was shared is not enough."""
+    if user is None:
+        return True
+    return organisations_in_scope(user).filter(pk=disruption.owner_id).exists()
+
+
+def _require_owner(actor, disruption: Disruption, action: str) -> None:
+    _require_visible(actor, disruption)
+    if not acts_for_owner(actor, disruption):
+        raise PermissionDenied(
+            f"{disruption.owner} recorded {disruption.reference}: only it, its ROCU or a "
+            f"national agency may {action}."
+        )
+
+
 def _team_name(user) -> str:
     if user is None or user.team_id is None:
         return ""
@@ -252,18 +270,26 @@ def _plain(value):
 
 
 def _check_threats(actor, threats: Sequence[Threat], occurred_on, errors: dict) -> None:
+    # the threats' lifecycle as it is now in the database, not as the caller last read it
+    current = {
+        pk: (status, archived_at)
+        for pk, status, archived_at in Threat.objects.filter(
+            pk__in=[t.pk for t in threats]
+        ).values_list("pk", "status", "archived_at")
+    }
     for threat in threats:
-        if actor is not None and not can_see(actor, threat):
+        status, archived_at = current.get(threat.pk, (None, None))
+        if status is None or (actor is not None and not can_see(actor, threat)):
             errors.setdefault("threats", []).append(
                 f"There is no threat {threat.reference} that you can see."
             )
         elif (
-            threat.status == Status.ARCHIVED
-            and threat.archived_at is not None
+            status == Status.ARCHIVED
+            and archived_at is not None
             and isinstance(occurred_on, dt.date)
-            and occurred_on > timezone.localdate(threat.archived_at)
+            and occurred_on > timezone.localdate(archived_at)
         ):
-            archived_on = timezone.localdate(threat.archived_at)
+            archived_on = timezone.localdate(archived_at)
             errors.setdefault("threats", []).append(
                 f"{threat.reference} was archived on {archived_on:%-d %B %Y}: "
                 "a disruption after that date cannot have acted on it."
@@ -341,11 +367,20 @@ def validation_problem(user, disruption: Disruption) -> str:
         return ""
     if not user.has_role(*VALIDATORS) or user.is_read_only:
         return "Only a user with the Validator role may validate disruption claims."
+    if not acts_for_owner(user, disruption):
+        return (
+            f"{disruption.owner} recorded this claim: its own validators (or its ROCU's, or a "
+            "national agency's) validate it."
+        )
+    # the owner's rule as it is now (an administrator may have just changed it)
+    name, separate_team = Organisation.objects.values_list(
+        "name", "separate_validation_team"
+    ).get(pk=disruption.owner_id)
     return rules.independence_problem(
         validator=_person(user),
         claimants=claimants(disruption),
-        separate_team=disruption.owner.separate_validation_team,
-        organisation_name=disruption.owner.name,
+        separate_team=separate_team,
+        organisation_name=name,
     )
 
 
@@ -492,11 +527,15 @@ UPDATABLE = {
 }
 
 
-def update_disruption(*, actor, disruption: Disruption, reason: str = "", **changes) -> Disruption:
+def update_disruption(
+    *, actor, disruption: Disruption, reason: str = "", submit: bool = False, **changes
+) -> Disruption:
     """Change a draft or returned claim. A new grade or rationale is appended to the grading
-    history; the other changes are kept in the claim's history and the audit trail."""
+    history; the other changes are kept in the claim's history and the audit trail. With
+    ``submit=True`` the changed claim is also submitted for validation, in the same
+    transaction: if it cannot be submitted (no grade, say), nothing is changed."""
     _require_recorder(actor, "change disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "change it")
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise InvalidInput({key: ["This cannot be changed here."] for key in sorted(unknown)})
@@ -524,7 +563,7 @@ def update_disruption(*, actor, disruption: Disruption, reason: str = "", **chan
     merged["nominals"] = list(dict.fromkeys(merged["nominals"]))
     numbers, evidence = _clean(
         actor=actor,
-        require_grade=False,
+        require_grade=submit,
         **merged,
     )
     before = _snapshot(disruption)
@@ -569,6 +608,8 @@ def update_disruption(*, actor, disruption: Disruption, reason: str = "", **chan
                 changes=diff,
                 reason=reason,
             )
+        if submit:
+            _submit(actor, disruption, note=reason, now=timezone.now())
     return disruption
 
 
@@ -602,7 +643,7 @@ def _submit(actor, disruption: Disruption, *, note: str, now) -> None:
 def submit_disruption(*, actor, disruption: Disruption, note: str = "") -> Disruption:
     """Submit a draft (or a returned claim, once corrected) for independent validation."""
     _require_recorder(actor, "submit disruptions for validation")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "submit it")
     _require_status(disruption, EDITABLE, "submitted")
     _clean(
         actor=None,  # who may see the threats was checked when they were linked
@@ -633,7 +674,7 @@ def validate_disruption(
     so, from a claimant's team. A validated major or moderate disruption asks for its threats
     to be re-assessed."""
     _require_validator(actor, "validate disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "validate it")
     _require_status(disruption, [DisruptionStatus.SUBMITTED], "validated")
     _require_independent(actor, disruption)
     grade = grade or disruption.grade
@@ -696,7 +737,7 @@ def return_disruption(*, actor, disruption: Disruption, reasons: str) -> Disrupt
     """Send a submitted claim back to the claimant with the reasons; they may correct or
     regrade it and submit it again."""
     _require_validator(actor, "return disruption claims")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "return it")
     _require_status(disruption, [DisruptionStatus.SUBMITTED], "returned")
     _require_independent(actor, disruption)
     reasons = (reasons or "").strip()
@@ -728,7 +769,7 @@ def regrade_disruption(*, actor, disruption: Disruption, grade: str, rationale: 
     """Change the grade of a validated disruption (new evidence, a later conviction...). The
     old grade stays in the history; the same independence rule applies."""
     _require_validator(actor, "regrade disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "regrade it")
     _require_status(disruption, [DisruptionStatus.VALIDATED], "regraded")
     _require_independent(actor, disruption)
     rationale = (rationale or "").strip()

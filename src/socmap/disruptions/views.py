@@ -72,7 +72,7 @@ def may_validate(user) -> bool:
 
 def _owns(user, disruption) -> bool:
     """Whether the disruption is one of the user's organisation's (not merely shared)."""
-    return organisations_in_scope(user).filter(pk=disruption.owner_id).exists()
+    return services.acts_for_owner(user, disruption)
 
 
 def _guidance() -> list[GradeGuidance]:
@@ -253,10 +253,9 @@ def edit(request, pk: int):
                 actor=request.user,
                 disruption=disruption,
                 reason=form.cleaned_data["reason"],
+                submit=request.POST.get("action") == "submit",
                 **form.disruption_fields(),
             )
-            if request.POST.get("action") == "submit":
-                services.submit_disruption(actor=request.user, disruption=disruption)
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
         else:
