@@ -1225,6 +1225,8 @@ def import_disruptions(
         and actor.organisation.kind != OrganisationKind.PARTNER
     ):
         owner = actor.organisation
+    if owner is not None:  # as it is now (its validation rule may have just changed)
+        owner = Organisation.objects.get(pk=owner.pk)
     rows = [_normalise(row) for row in rows]
     total = len(rows)
     if not rows:
