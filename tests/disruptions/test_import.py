@@ -184,7 +184,10 @@ def test_one_bad_row_saves_nothing_and_every_problem_is_listed_by_line_and_colum
     assert problems[(6, "tactic")] == (
         "Arrest is a Pursue tactic: it cannot be recorded under Prevent."
     )
-    assert problems[(7, "threats")] == f"There is no threat {dorset_threat.reference} that you can see."
+    assert (
+        problems[(7, "threats")]
+        == f"There is no threat {dorset_threat.reference} that you can see."
+    )
     assert "Say which threat" in problems[(8, "threats")]
     assert "'kneecapping' is not a tactic" in problems[(9, "tactic")]
     assert problems[(10, "arrests")] == "'two' is not a number."
@@ -197,9 +200,11 @@ def test_one_bad_row_saves_nothing_and_every_problem_is_listed_by_line_and_colum
 
 
 def test_line_numbers_count_blank_lines_and_the_header(performance_lead, wiltshire_threat):
-    data = csv_bytes([row(wiltshire_threat)]) + b"\n\n" + csv_bytes(
-        [row(wiltshire_threat, grade="colossal")]
-    ).split(b"\n", 1)[1]
+    data = (
+        csv_bytes([row(wiltshire_threat)])
+        + b"\n\n"
+        + csv_bytes([row(wiltshire_threat, grade="colossal")]).split(b"\n", 1)[1]
+    )
     with pytest.raises(ImportRejected) as rejected:
         load(performance_lead, data)
     assert [(e.line, e.column) for e in rejected.value.row_errors] == [(5, "grade")]
@@ -258,7 +263,14 @@ def test_rows_validated_before_the_import_arrive_validated_and_flag_their_threat
     performance_lead, wiltshire_threat, wiltshire_validator
 ):
     data = csv_bytes(
-        [row(wiltshire_threat, grade="major", status="validated", validated_by="wiltshire.validator")]
+        [
+            row(
+                wiltshire_threat,
+                grade="major",
+                status="validated",
+                validated_by="wiltshire.validator",
+            )
+        ]
     )
     result = load(performance_lead, data)
     disruption = Disruption.objects.get()
@@ -291,12 +303,10 @@ def test_a_validation_before_the_import_follows_the_independence_rule(
     message,
 ):  # fmt: skip
     if values.get("validated_by") == "wiltshire.performance":
-        performance_lead.roles.add(*[r for r in wiltshire_validator.roles.all()])
+        performance_lead.roles.add(*wiltshire_validator.roles.all())
     with pytest.raises(ImportRejected) as rejected:
         load(performance_lead, csv_bytes([row(wiltshire_threat, **values)]))
-    assert [(e.column, message in e.message) for e in rejected.value.row_errors] == [
-        (column, True)
-    ]
+    assert [(e.column, message in e.message) for e in rejected.value.row_errors] == [(column, True)]
 
 
 def test_a_validator_of_the_importers_team_is_refused_where_the_force_requires_another(
@@ -336,9 +346,7 @@ def test_rows_for_another_force_are_refused_for_a_force_but_allowed_for_the_rocu
     columns = {e.column for e in rejected.value.row_errors}
     assert columns == {"threats", "owner"}
     # The South West ROCU imports its region's return, for each force
-    data = csv_bytes(
-        [row(dorset_threat, owner="Dorset"), row(wiltshire_threat, owner="wiltshire")]
-    )
+    data = csv_bytes([row(dorset_threat, owner="Dorset"), row(wiltshire_threat, owner="wiltshire")])
     load(swrocu_officer, data)
     assert sorted(Disruption.objects.values_list("owner__name", flat=True)) == [
         "Dorset",
@@ -346,9 +354,7 @@ def test_rows_for_another_force_are_refused_for_a_force_but_allowed_for_the_rocu
     ]
 
 
-def test_the_owner_for_rows_without_one_can_be_chosen(
-    swrocu_officer, wiltshire_threat, org
-):
+def test_the_owner_for_rows_without_one_can_be_chosen(swrocu_officer, wiltshire_threat, org):
     load(swrocu_officer, csv_bytes([row(wiltshire_threat)]), owner=org("Wiltshire"))
     assert Disruption.objects.get().owner == org("Wiltshire")
 

@@ -239,6 +239,41 @@ def disruption_list(user, filters: Filters | None = None) -> QuerySet[Disruption
     return qs.order_by(*order)
 
 
+class LinkedVisibility:
+    """Which of the threats and people that disruptions point at ``user`` may see, asked once
+    and remembered (a claim shared with a partner may name a threat that is not)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._cache: dict[type, dict[int, bool]] = {}
+
+    def visible(self, record) -> bool:
+        if self.user is None:
+            return True
+        model = type(record)
+        known = self._cache.setdefault(model, {})
+        if record.pk not in known:
+            known[record.pk] = visible_to(
+                self.user, model._default_manager.filter(pk=record.pk)
+            ).exists()
+        return known[record.pk]
+
+    def prime(self, model, ids) -> None:
+        """Look many up in one query."""
+        if self.user is None:
+            return
+        known = self._cache.setdefault(model, {})
+        wanted = [pk for pk in set(ids) if pk not in known]
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            seen = set(
+                visible_to(self.user, model._default_manager.filter(pk__in=chunk)).values_list(
+                    "pk", flat=True
+                )
+            )
+            known.update({pk: pk in seen for pk in chunk})
+
+
 def disruption_detail(user, pk: int) -> Disruption:
     return get_visible_or_404(
         user,

@@ -384,6 +384,22 @@ def validation_problem(user, disruption: Disruption) -> str:
     )
 
 
+def allowed_actions(user, disruption: Disruption) -> list[str]:
+    """What ``user`` may do to ``disruption`` now, of: change, submit, validate, return,
+    regrade (the pages show these buttons; the API lists them)."""
+    if user is None or user.is_read_only or not acts_for_owner(user, disruption):
+        return []
+    may = []
+    if user.has_role(*RECORDERS) and disruption.status in EDITABLE:
+        may += ["change", "submit"]
+    if user.has_role(*VALIDATORS) and not validation_problem(user, disruption):
+        if disruption.status == DisruptionStatus.SUBMITTED:
+            may += ["validate", "return"]
+        elif disruption.status == DisruptionStatus.VALIDATED:
+            may.append("regrade")
+    return may
+
+
 def _require_independent(actor, disruption: Disruption) -> None:
     problem = validation_problem(actor, disruption)
     if problem:

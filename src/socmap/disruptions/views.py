@@ -103,12 +103,12 @@ def _filters(request) -> selectors.Filters:
     )
 
 
-def export_response(queryset, fmt: str, stem: str = "disruptions"):
+def export_response(queryset, fmt: str, stem: str = "disruptions", user=None):
+    """The disruptions of ``queryset`` as a CSV or XLSX download, as ``user`` may see them."""
+    rows = exports.rows(queryset, user)
     if fmt == "xlsx":
-        return exports.xlsx_response(
-            stem, [("Disruptions", exports.HEADER, exports.rows(queryset))]
-        )
-    return csv_response(stem, exports.HEADER, exports.rows(queryset))
+        return exports.xlsx_response(stem, [("Disruptions", exports.HEADER, rows)])
+    return csv_response(stem, exports.HEADER, rows)
 
 
 @login_required
@@ -117,7 +117,7 @@ def disruption_list(request):
     disruptions = selectors.disruption_list(request.user, filters)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt)
+        return export_response(disruptions, fmt, user=request.user)
     page = paginate(request, disruptions.prefetch_related(_THREAT_REFERENCES))
     threat = None
     if filters.threat_id:
@@ -482,7 +482,7 @@ def unvalidated(request):
     disruptions = selectors.unvalidated(request.user, status=status)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt, "unvalidated-disruptions")
+        return export_response(disruptions, fmt, "unvalidated-disruptions", request.user)
     counts = {
         s: selectors.unvalidated(request.user, status=s).count()
         for s in (DisruptionStatus.SUBMITTED, DisruptionStatus.RETURNED, DisruptionStatus.DRAFT)
@@ -504,7 +504,9 @@ def overdue(request):
     disruptions = selectors.overdue_for_validation(request.user)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt, "disruptions-overdue-for-validation")
+        return export_response(
+            disruptions, fmt, "disruptions-overdue-for-validation", request.user
+        )
     return render(
         request,
         "disruptions/overdue.html",
