@@ -42,6 +42,29 @@ HEADER = [
 ]
 CHUNK = 2000
 
+FIGURES_HEADER = [
+    "force",
+    "validated disruptions",
+    "of which major or moderate",
+    "population",
+    "population year",
+    "per 1,000 population",
+    "note",
+]
+
+
+def figure_row(row) -> list:
+    """One force's (or the total's) line of the figures table, in :data:`FIGURES_HEADER` order."""
+    return [
+        row.name,
+        row.validated,
+        row.major_or_moderate,
+        row.population if row.population is not None else "",
+        row.population_year or "",
+        row.per_thousand if row.per_thousand is not None and not row.caveat else "",
+        row.caveat,
+    ]
+
 
 def _when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

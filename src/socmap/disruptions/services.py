@@ -373,9 +373,9 @@ def validation_problem(user, disruption: Disruption) -> str:
             "national agency's) validate it."
         )
     # the owner's rule as it is now (an administrator may have just changed it)
-    name, separate_team = Organisation.objects.values_list(
-        "name", "separate_validation_team"
-    ).get(pk=disruption.owner_id)
+    name, separate_team = Organisation.objects.values_list("name", "separate_validation_team").get(
+        pk=disruption.owner_id
+    )
     return rules.independence_problem(
         validator=_person(user),
         claimants=claimants(disruption),

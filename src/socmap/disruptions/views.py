@@ -504,9 +504,7 @@ def overdue(request):
     disruptions = selectors.overdue_for_validation(request.user)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(
-            disruptions, fmt, "disruptions-overdue-for-validation", request.user
-        )
+        return export_response(disruptions, fmt, "disruptions-overdue-for-validation", request.user)
     return render(
         request,
         "disruptions/overdue.html",
@@ -518,28 +516,6 @@ def overdue(request):
 
 
 # --------------------------------------------------------------------------- figures
-
-FIGURES_HEADER = [
-    "force",
-    "validated disruptions",
-    "of which major or moderate",
-    "population",
-    "population year",
-    "per 1,000 population",
-    "note",
-]
-
-
-def _figure_row(row) -> list:
-    return [
-        row.name,
-        row.validated,
-        row.major_or_moderate,
-        row.population if row.population is not None else "",
-        row.population_year or "",
-        row.per_thousand if row.per_thousand is not None and not row.caveat else "",
-        row.caveat,
-    ]
 
 
 def figures_params(request) -> tuple[dt.date, int]:
@@ -559,13 +535,15 @@ def figures_params(request) -> tuple[dt.date, int]:
 def figures(request):
     end, years = figures_params(request)
     counts = selectors.counts_by_force(request.user, end=end, years=years)
-    rows = [_figure_row(r) for r in counts.rows] + [_figure_row(counts.total)]
+    rows = [exports.figure_row(r) for r in counts.rows] + [exports.figure_row(counts.total)]
     fmt = request.GET.get("format", "")
     title = f"Validated disruptions, {counts.period}"
     if fmt == "csv":
-        return csv_response("disruption-figures", FIGURES_HEADER, rows)
+        return csv_response("disruption-figures", exports.FIGURES_HEADER, rows)
     if fmt == "xlsx":
-        return exports.xlsx_response("disruption-figures", [("Figures", FIGURES_HEADER, rows)])
+        return exports.xlsx_response(
+            "disruption-figures", [("Figures", exports.FIGURES_HEADER, rows)]
+        )
     top = max((r.per_thousand or 0 for r in counts.rows if not r.caveat), default=0)
     bars = {
         r.slug: round(float(r.per_thousand) / float(top) * 100, 1)
