@@ -4,6 +4,7 @@ the rules and messages of the pages (the same service functions)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -278,7 +279,7 @@ def test_the_unvalidated_and_overdue_lists(client_for, wiltshire_validator, thre
     assert client.get(f"{API}/overdue").json()["count"] == 0
     # When the claim has waited longer than the validation period
     Disruption.objects.filter(pk=second.pk).update(
-        submitted_at=second.submitted_at - __import__("datetime").timedelta(days=40)
+        submitted_at=second.submitted_at - dt.timedelta(days=40)
     )
     overdue = client.get(f"{API}/overdue").json()["items"]
     assert [(d["id"], d["overdue"], d["days_waiting"]) for d in overdue] == [(second.pk, True, 40)]
