@@ -14,7 +14,6 @@ from socmap.disruptions.files import xlsx_bytes
 from socmap.disruptions.models import Disruption
 from socmap.disruptions.rules import QUANTITIES
 from socmap.disruptions.selectors import LinkedVisibility
-from socmap.people.models import Nominal
 from socmap.threats.models import Threat
 
 HEADER = [
@@ -54,14 +53,16 @@ FIGURES_HEADER = [
 
 
 def figure_row(row) -> list:
-    """One force's (or the total's) line of the figures table, in :data:`FIGURES_HEADER` order."""
+    """One force's (or the total's) line of the figures table, in :data:`FIGURES_HEADER` order.
+    A force's caveat replaces its rate; the total's explains which forces its rate counts."""
+    shown = row.per_thousand is not None and (not row.caveat or not row.slug)
     return [
         row.name,
         row.validated,
         row.major_or_moderate,
         row.population if row.population is not None else "",
         row.population_year or "",
-        row.per_thousand if row.per_thousand is not None and not row.caveat else "",
+        row.per_thousand if shown else "",
         row.caveat,
     ]
 
@@ -95,8 +96,6 @@ def records(queryset: QuerySet[Disruption], user=None) -> Iterator[dict]:
     may name one) is left out, as the disruption's page leaves it out."""
     visibility = LinkedVisibility(user)
     for chunk in _chunks(queryset):
-        visibility.prime(Threat, [t.pk for d in chunk for t in d.threats.all()])
-        visibility.prime(Nominal, [n.pk for d in chunk for n in d.nominals.all()])
         for d in chunk:
             yield {
                 "reference": d.reference,

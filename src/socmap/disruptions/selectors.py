@@ -30,7 +30,12 @@ from socmap.errors import InvalidInput
 from socmap.fourp import FourP
 from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure
 from socmap.orgs.populations import choose_population_year, per_population
-from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
+from socmap.orgs.scoping import (
+    get_visible_or_404,
+    organisations_in_scope,
+    ownership_filter,
+    visible_to,
+)
 
 DISRUPTION_SORTS = {
     "date": ("occurred_on", "id"),
@@ -241,37 +246,28 @@ def disruption_list(user, filters: Filters | None = None) -> QuerySet[Disruption
 
 class LinkedVisibility:
     """Which of the threats and people that disruptions point at ``user`` may see, asked once
-    and remembered (a claim shared with a partner may name a threat that is not)."""
+    per kind of record and remembered (a claim shared with a partner may name a threat that
+    is not shared with them)."""
 
     def __init__(self, user):
         self.user = user
-        self._cache: dict[type, dict[int, bool]] = {}
+        self._visible: dict[type, set[int] | None] = {}
+
+    def _ids(self, model) -> set[int] | None:
+        if model not in self._visible:
+            if self.user is None or ownership_filter(self.user, model) is None:
+                self._visible[model] = None  # everything
+            else:
+                self._visible[model] = set(
+                    visible_to(self.user, model._default_manager.all()).values_list(
+                        "pk", flat=True
+                    )
+                )
+        return self._visible[model]
 
     def visible(self, record) -> bool:
-        if self.user is None:
-            return True
-        model = type(record)
-        known = self._cache.setdefault(model, {})
-        if record.pk not in known:
-            known[record.pk] = visible_to(
-                self.user, model._default_manager.filter(pk=record.pk)
-            ).exists()
-        return known[record.pk]
-
-    def prime(self, model, ids) -> None:
-        """Look many up in one query."""
-        if self.user is None:
-            return
-        known = self._cache.setdefault(model, {})
-        wanted = [pk for pk in set(ids) if pk not in known]
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            seen = set(
-                visible_to(self.user, model._default_manager.filter(pk__in=chunk)).values_list(
-                    "pk", flat=True
-                )
-            )
-            known.update({pk: pk in seen for pk in chunk})
+        ids = self._ids(type(record))
+        return ids is None or record.pk in ids
 
 
 def disruption_detail(user, pk: int) -> Disruption:
@@ -436,7 +432,12 @@ def _populations(for_year: int) -> dict[int, PopulationFigure]:
     return chosen
 
 
-def _caveat(population: int | None) -> str:
+NOT_RECORDING = "Recorded no disruptions in socmap for the period: not in the comparison."
+
+
+def _caveat(population: int | None, recording: bool = True) -> str:
+    if not recording:
+        return NOT_RECORDING
     if population is None:
         return "No population figure: no rate."
     if population < SMALL_POPULATION:
@@ -468,6 +469,14 @@ def counts_by_force(
         )
         .order_by()
     }
+    # Forces that record no disruption at all in the period (like the forces that did not
+    # submit data to the national return) are shown but left out of the comparison.
+    recording = set(
+        disruptions_for(user)
+        .filter(occurred_on__range=(start, end), owner__kind=OrganisationKind.FORCE)
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
     forces = Organisation.objects.filter(kind=OrganisationKind.FORCE)
     if user is not None:
         in_scope = set(organisations_in_scope(user).values_list("pk", flat=True))
@@ -489,7 +498,7 @@ def counts_by_force(
                 population,
                 figure.year if figure else None,
                 per_population(count["n"], population) if population else None,
-                _caveat(population),
+                _caveat(population, organisation.pk in recording),
             )
         )
     with_rates = [r for r in rows if r.per_thousand is not None and not r.caveat]
@@ -505,7 +514,8 @@ def counts_by_force(
         None,
         per_population(counted_in_rate, total_population) if total_population else None,
         (
-            f"The rate counts the {len(with_rates)} forces with a meaningful population rate."
+            f"The rate counts the {len(with_rates)} force{'s' if len(with_rates) != 1 else ''}"
+            " that recorded disruptions in the period and have a meaningful population."
             if len(with_rates) != len(rows)
             else ""
         ),

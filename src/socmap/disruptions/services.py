@@ -1397,26 +1397,45 @@ def _write(actor, clean: list[_CleanRow], lookups: _Lookups, source_name: str, r
 def _flag_imported(actor, clean, disruptions, lookups: _Lookups) -> list[str]:
     """Re-assessment requests for the threats of imported validated major or moderate
     disruptions (the same rule as a validation on a page)."""
+    return request_reassessments_after(
+        actor,
+        [(d, row.threat_ids) for row, d in zip(clean, disruptions, strict=True)],
+        tactics={t.code: t for t in lookups.tactics.values()},
+        note="imported",
+    )
+
+
+def request_reassessments_after(
+    actor,
+    validated: Iterable[tuple[Disruption, Sequence[int]]],
+    *,
+    tactics: Mapping[str, Tactic] | None = None,
+    note: str = "",
+) -> list[str]:
+    """The rule :func:`validate_disruption` applies to one claim, for many at once (an import,
+    the demo data): each threat acted on by a validated major or moderate disruption is asked
+    to be re-assessed, unless it is archived or was assessed after the latest such disruption
+    took place. ``validated`` pairs each disruption with the ids of its threats. Returns the
+    references of the threats flagged (or already waiting for a re-assessment)."""
     latest: dict[int, Disruption] = {}
-    for row, disruption in zip(clean, disruptions, strict=True):
+    for disruption, threat_ids in validated:
         if disruption.status != DisruptionStatus.VALIDATED or not rules.flags_reassessment(
             disruption.grade
         ):
             continue
-        for pk in row.threat_ids:
-            info = lookups.threats[pk]
-            if info.archived_on or rules.assessed_since(
-                info.last_assessed_on, disruption.occurred_on
-            ):
-                continue
+        for pk in threat_ids:
             if pk not in latest or latest[pk].occurred_on < disruption.occurred_on:
                 latest[pk] = disruption
     if not latest:
         return []
-    tactics = {t.code: t for t in Tactic.objects.all()}
+    tactics = tactics or {t.code: t for t in Tactic.objects.all()}
+    suffix = f" ({note})" if note else ""
     flagged = []
     for threat in Threat.objects.filter(pk__in=sorted(latest)).order_by("pk"):
         disruption = latest[threat.pk]
+        last = timezone.localdate(threat.last_assessed_at) if threat.last_assessed_at else None
+        if threat.status == Status.ARCHIVED or rules.assessed_since(last, disruption.occurred_on):
+            continue
         if not threat.reassessment_requested:
             request_reassessment(
                 actor=actor,
@@ -1424,7 +1443,7 @@ def _flag_imported(actor, clean, disruptions, lookups: _Lookups) -> list[str]:
                 reason=(
                     f"Validated {disruption.get_grade_display().lower()} disruption "
                     f"{disruption.reference}: {tactics[disruption.tactic_id].name.lower()} on "
-                    f"{disruption.occurred_on:%-d %B %Y} (imported)."
+                    f"{disruption.occurred_on:%-d %B %Y}{suffix}."
                 ),
             )
         flagged.append(threat.reference)
