@@ -176,8 +176,9 @@ def test_a_draft_is_changed_then_submitted_returned_corrected_and_regraded(
     assert grades == ["moderate", "minor", "major"]
 
 
-def test_unknown_or_read_only_changes_are_refused(client_for, wiltshire_analyst, wiltshire_threat,
-                                                  inspector):  # fmt: skip
+def test_unknown_or_read_only_changes_are_refused(
+    client_for, wiltshire_analyst, wiltshire_threat, inspector
+):
     body = post(client_for(wiltshire_analyst), API, claim(wiltshire_threat)).json()
     path = f"{API}/{body['id']}"
     assert patch(client_for(wiltshire_analyst), path, {"tactic": "nothing"}).status_code == 400
@@ -233,9 +234,16 @@ def test_the_list_is_filtered_sorted_and_paginated_like_the_page(
 def test_unrecognised_filters_are_refused_by_name(client_for, wiltshire_analyst):
     response = client_for(wiltshire_analyst).get(
         API,
-        {"category": "punish", "grade": "huge", "force": "atlantis", "sort": "colour",
-         "status": "lost", "threat": "GANG-1", "tactic": "magic"},
-    )  # fmt: skip
+        {
+            "category": "punish",
+            "grade": "huge",
+            "force": "atlantis",
+            "sort": "colour",
+            "status": "lost",
+            "threat": "GANG-1",
+            "tactic": "magic",
+        },
+    )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {
         "category",
@@ -324,8 +332,9 @@ def io_file(data: bytes, name: str):
 
 def test_a_file_is_imported_through_the_api(client_for, wiltshire_analyst, wiltshire_threat):
     client = client_for(wiltshire_analyst)
-    data = csv_bytes([row(wiltshire_threat), row(wiltshire_threat, status="draft", grade="",
-                                                 rationale="")])  # fmt: skip
+    data = csv_bytes(
+        [row(wiltshire_threat), row(wiltshire_threat, status="draft", grade="", rationale="")]
+    )
     checked = upload(client, data, dry_run="true")
     assert checked.status_code == 200, checked.content
     assert checked.json()["dry_run"] is True and not Disruption.objects.exists()
@@ -339,8 +348,13 @@ def test_a_file_is_imported_through_the_api(client_for, wiltshire_analyst, wilts
 def test_one_bad_row_saves_nothing_and_the_400_lists_each_problem(
     client_for, wiltshire_analyst, wiltshire_threat
 ):
-    data = csv_bytes([row(wiltshire_threat), row(wiltshire_threat, category="prevent"),
-                      row(wiltshire_threat, date="2099-01-01")])  # fmt: skip
+    data = csv_bytes(
+        [
+            row(wiltshire_threat),
+            row(wiltshire_threat, category="prevent"),
+            row(wiltshire_threat, date="2099-01-01"),
+        ]
+    )
     response = upload(client_for(wiltshire_analyst), data)
     assert response.status_code == 400
     body = response.json()

@@ -299,9 +299,15 @@ def test_rows_validated_before_the_import_arrive_validated_and_flag_their_threat
     ],
 )
 def test_a_validation_before_the_import_follows_the_independence_rule(
-    performance_lead, wiltshire_threat, wiltshire_validator, make_user, org, values, column,
+    performance_lead,
+    wiltshire_threat,
+    wiltshire_validator,
+    make_user,
+    org,
+    values,
+    column,
     message,
-):  # fmt: skip
+):
     if values.get("validated_by") == "wiltshire.performance":
         performance_lead.roles.add(*wiltshire_validator.roles.all())
     with pytest.raises(ImportRejected) as rejected:

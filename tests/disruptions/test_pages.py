@@ -236,8 +236,9 @@ def test_a_validator_who_changes_the_grade_without_a_rationale_gets_the_form_bac
     assert "Give the rationale for the new grade." in text(response)
 
 
-def test_the_claimant_sees_why_they_cannot_validate(client_for, make_user, org, record,
-                                                   wiltshire_threat):  # fmt: skip
+def test_the_claimant_sees_why_they_cannot_validate(
+    client_for, make_user, org, record, wiltshire_threat
+):
     both = make_user(org("Wiltshire"), "analyst", "validator")
     claim = record(both, [wiltshire_threat], submit=True)
     client = client_for(both)
@@ -379,9 +380,12 @@ def test_the_figures_page_counts_validated_disruptions_per_thousand_with_the_yea
     assert "Validated disruptions," in page
     assert '<td class="num">1</td>' in page  # the validated one, not the submitted one
     rows = list(
-        csv.reader(io.StringIO(client.get(reverse("disruptions:figures"), {"format": "csv"})
-                               .content.decode()))
-    )  # fmt: skip
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("disruptions:figures"), {"format": "csv"}).content.decode()
+            )
+        )
+    )
     assert rows[0][0] == "force" and rows[1][:2] == ["Wiltshire", "1"]
     assert client.get(reverse("disruptions:figures"), {"format": "xlsx"}).status_code == 200
     one_year = text(client.get(reverse("disruptions:figures"), {"years": "1", "end": "2020-01-01"}))

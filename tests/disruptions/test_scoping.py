@@ -230,8 +230,17 @@ def test_the_api_hides_a_threat_the_partner_was_not_given(client_for, shared_par
 
 def test_the_api_refuses_anonymous_callers_everywhere(claim):
     client = Client()
-    for path in ("", "/export", "/unvalidated", "/overdue", "/figures", "/tactics",
-                 "/grade-guidance", "/import/template", f"/{claim.pk}"):  # fmt: skip
+    for path in (
+        "",
+        "/export",
+        "/unvalidated",
+        "/overdue",
+        "/figures",
+        "/tactics",
+        "/grade-guidance",
+        "/import/template",
+        f"/{claim.pk}",
+    ):
         assert client.get(f"{API}{path}").status_code == 401, path
     assert client.post(f"{API}/{claim.pk}/validate", "{}", "application/json").status_code == 401
     assert client.post(f"{API}/import").status_code == 401

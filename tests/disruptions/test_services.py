@@ -193,8 +193,9 @@ def test_the_nca_records_its_own_disruption_against_a_force_threat(
     assert disruption.owner == org("NCA")
 
 
-def test_a_partner_cannot_own_a_disruption(record, wiltshire_analyst, wiltshire_threat,
-                                           wiltshire_council):  # fmt: skip
+def test_a_partner_cannot_own_a_disruption(
+    record, wiltshire_analyst, wiltshire_threat, wiltshire_council
+):
     with pytest.raises(InvalidInput) as refused:
         record(wiltshire_analyst, [wiltshire_threat], owner=wiltshire_council)
     assert "force, a ROCU or a national agency" in refused.value.field_errors["owner"][0]
@@ -421,8 +422,9 @@ def test_a_regional_validator_may_validate_a_force_claim(submitted, make_user, o
     assert Disruption.objects.get(pk=submitted.pk).validated_by == rocu_validator
 
 
-def test_only_a_submitted_claim_can_be_validated(record, wiltshire_analyst, wiltshire_threat,
-                                                 wiltshire_validator):  # fmt: skip
+def test_only_a_submitted_claim_can_be_validated(
+    record, wiltshire_analyst, wiltshire_threat, wiltshire_validator
+):
     draft = record(wiltshire_analyst, [wiltshire_threat])
     with pytest.raises(InvalidInput, match="is draft: only a disruption that is submitted"):
         services.validate_disruption(actor=wiltshire_validator, disruption=draft)

@@ -410,8 +410,11 @@ class _Planner:
     # what
 
     def tactic_for(self, category: str) -> TacticRule:
-        fits = [(code, TACTIC_WEIGHTS.get(code, 1)) for code, t in self.tactics.items()
-                if t.allows(category)]  # fmt: skip
+        fits = [
+            (code, TACTIC_WEIGHTS.get(code, 1))
+            for code, t in self.tactics.items()
+            if t.allows(category)
+        ]
         return self.tactics[_weighted(self.rng, fits)]
 
     def quantities(self, tactic: TacticRule, people: int) -> dict:
@@ -422,9 +425,8 @@ class _Planner:
             if code == "arrests":
                 values[code] = max(people, rng.choice((1, 1, 1, 2, 2, 3, 4, 6)))
             elif code == "people_safeguarded":
-                values[code] = rng.choice((1, 1, 2, 3, 5)) if tactic.code != "diversion" else (
-                    rng.randint(3, 30)
-                )  # fmt: skip
+                diverted = tactic.code == "diversion"
+                values[code] = rng.randint(3, 30) if diverted else rng.choice((1, 1, 2, 3, 5))
             elif code == "drugs_kg":
                 values[code] = Decimal(str(round(math.exp(rng.uniform(-3, 3.5)), 3)))
             elif code == "firearms":
@@ -451,8 +453,14 @@ class _Planner:
 
         choice = None
         if tactic == "partner-enforcement":
-            choice = one([PartnerSector.HMRC, PartnerSector.BENEFITS, PartnerSector.REGULATOR,
-                          PartnerSector.LOCAL_AUTHORITY])  # fmt: skip
+            choice = one(
+                [
+                    PartnerSector.HMRC,
+                    PartnerSector.BENEFITS,
+                    PartnerSector.REGULATOR,
+                    PartnerSector.LOCAL_AUTHORITY,
+                ]
+            )
         elif tactic == "licensing" or (tactic == "target-hardening" and rng.random() < 0.7):
             choice = one([PartnerSector.LOCAL_AUTHORITY, PartnerSector.HOUSING])
         elif tactic == "immigration-action":
@@ -1032,8 +1040,9 @@ def create_demo_disruptions(context: DemoContext) -> str:
                 (users[d.validated_by] for d in todo if d.owner == owner and d.validated_by),
                 None,
             )
-            flagged += _flag(validator, [(row, d) for d, row in zip(todo, made, strict=True)
-                                         if d.owner == owner])  # fmt: skip
+            flagged += _flag(
+                validator, [(row, d) for d, row in zip(todo, made, strict=True) if d.owner == owner]
+            )
         statuses = Counter(d.status for d in todo)
         record_event(
             actor=None,
