@@ -23,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
-from socmap.disruptions import rules
+from socmap.disruptions import bulk, rules
 from socmap.disruptions.models import (
     CLAIMANT_ACTIONS,
     Disruption,
@@ -1301,80 +1301,84 @@ def import_disruptions(
 
 
 def _write(actor, clean: list[_CleanRow], lookups: _Lookups, source_name: str, result, progress):
+    """Write the checked rows, their links and history steps (see bulk.py: COPY on
+    PostgreSQL), inside the import's transaction."""
     now = timezone.now()
     total = len(clean)
+    actor_id = actor.pk if actor is not None else None
     actor_team = _team_name(actor)
     note = f"Imported from {source_name}" if source_name else "Imported"
-    disruptions = []
+    source = source_name[:200]
+    records = []
     for row in clean:
         fields = row.fields
         claimed = fields["status"] != DisruptionStatus.DRAFT
         validated = fields["status"] == DisruptionStatus.VALIDATED
-        disruptions.append(
-            Disruption(
+        records.append(
+            {
                 **fields,
-                recorded_by=actor,
-                recorded_at=now,
-                submitted_by=actor if claimed else None,
-                submitted_at=now if claimed else None,
-                validated_by=row.validator if validated else None,
-                validated_at=now if validated else None,
-                source=source_name[:200],
-            )
+                "recorded_by_id": actor_id,
+                "recorded_at": now,
+                "submitted_by_id": actor_id if claimed else None,
+                "submitted_at": now if claimed else None,
+                "validated_by_id": row.validator.pk if validated else None,
+                "validated_at": now if validated else None,
+                "source": source,
+                "updated_at": now,
+            }
         )
-    done = 0
-    for start in range(0, total, BATCH):
-        Disruption.objects.bulk_create(disruptions[start : start + BATCH])
-        done = min(total, start + BATCH)
-        if progress is not None:
-            progress("saving", done, total)
-    threat_link = Disruption.threats.through
-    nominal_link = Disruption.nominals.through
+    ids = bulk.insert(
+        Disruption,
+        records,
+        ids=True,
+        progress=None if progress is None else lambda done, n: progress("saving", done, n),
+    )
     threat_rows, nominal_rows, steps = [], [], []
-    for row, disruption in zip(clean, disruptions, strict=True):
-        threat_rows.extend(
-            threat_link(disruption_id=disruption.pk, threat_id=pk) for pk in row.threat_ids
-        )
-        nominal_rows.extend(
-            nominal_link(disruption_id=disruption.pk, nominal_id=pk) for pk in row.nominal_ids
-        )
-        status = disruption.status
+    validated_note = f"Validated before the import ({source_name or 'import'})."
+    for row, pk in zip(clean, ids, strict=True):
+        threat_rows.extend({"disruption_id": pk, "threat_id": t} for t in row.threat_ids)
+        nominal_rows.extend({"disruption_id": pk, "nominal_id": n} for n in row.nominal_ids)
+        status, grade = row.fields["status"], row.fields["grade"]
         steps.append(
-            DisruptionStep(
-                disruption_id=disruption.pk,
-                action=StepAction.IMPORTED,
-                to_status=DisruptionStatus.DRAFT
+            {
+                "disruption_id": pk,
+                "action": StepAction.IMPORTED,
+                "from_status": "",
+                "to_status": DisruptionStatus.DRAFT
                 if status == DisruptionStatus.DRAFT
                 else DisruptionStatus.SUBMITTED,
-                grade=disruption.grade,
-                rationale=disruption.grade_rationale,
-                note=note,
-                by=actor,
-                by_team=actor_team,
-                at=now,
-            )
+                "grade": grade,
+                "rationale": row.fields["grade_rationale"],
+                "note": note,
+                "changes": {},
+                "by_id": actor_id,
+                "by_team": actor_team,
+                "at": now,
+            }
         )
         if status == DisruptionStatus.VALIDATED:
             steps.append(
-                DisruptionStep(
-                    disruption_id=disruption.pk,
-                    action=StepAction.VALIDATED,
-                    from_status=DisruptionStatus.SUBMITTED,
-                    to_status=DisruptionStatus.VALIDATED,
-                    grade=disruption.grade,
-                    note=f"Validated before the import ({source_name or 'import'}).",
-                    by=row.validator,
-                    by_team=_team_name(row.validator),
-                    at=now,
-                )
+                {
+                    "disruption_id": pk,
+                    "action": StepAction.VALIDATED,
+                    "from_status": DisruptionStatus.SUBMITTED,
+                    "to_status": DisruptionStatus.VALIDATED,
+                    "grade": grade,
+                    "rationale": "",
+                    "note": validated_note,
+                    "changes": {},
+                    "by_id": row.validator.pk,
+                    "by_team": _team_name(row.validator),
+                    "at": now,
+                }
             )
-    threat_link.objects.bulk_create(threat_rows, batch_size=BATCH * 2)
-    nominal_link.objects.bulk_create(nominal_rows, batch_size=BATCH * 2)
-    DisruptionStep.objects.bulk_create(steps, batch_size=BATCH)
+    bulk.insert(Disruption.threats.through, threat_rows)
+    bulk.insert(Disruption.nominals.through, nominal_rows)
+    bulk.insert(DisruptionStep, steps)
     result.created = total
-    result.first_id = disruptions[0].pk if disruptions else None
-    result.last_id = disruptions[-1].pk if disruptions else None
-    result.reassessments_requested = _flag_imported(actor, clean, disruptions, lookups)
+    result.first_id = ids[0] if ids else None
+    result.last_id = ids[-1] if ids else None
+    result.reassessments_requested = _flag_imported(actor, clean, ids, lookups)
     owners = Counter(row.fields["owner_id"] for row in clean)
     names = dict(Organisation.objects.filter(pk__in=owners).values_list("pk", "slug"))
     record_event(
@@ -1394,14 +1398,29 @@ def _write(actor, clean: list[_CleanRow], lookups: _Lookups, source_name: str, r
     )
 
 
-def _flag_imported(actor, clean, disruptions, lookups: _Lookups) -> list[str]:
+def _flag_imported(actor, clean: list[_CleanRow], ids: list[int], lookups: _Lookups) -> list[str]:
     """Re-assessment requests for the threats of imported validated major or moderate
-    disruptions (the same rule as a validation on a page)."""
+    disruptions (the same rule as a validation on a page). Only each threat's latest such
+    claim matters, so only those become model instances."""
+    latest: dict[int, tuple[_CleanRow, int]] = {}
+    for row, pk in zip(clean, ids, strict=True):
+        fields = row.fields
+        if fields["status"] != DisruptionStatus.VALIDATED or not rules.flags_reassessment(
+            fields["grade"]
+        ):
+            continue
+        for threat_id in row.threat_ids:
+            known = latest.get(threat_id)
+            if known is None or known[0].fields["occurred_on"] < fields["occurred_on"]:
+                latest[threat_id] = (row, pk)
+    claims: dict[int, Disruption] = {}
+    pairs = []
+    for threat_id, (row, pk) in latest.items():
+        if pk not in claims:
+            claims[pk] = Disruption(pk=pk, **row.fields)
+        pairs.append((claims[pk], [threat_id]))
     return request_reassessments_after(
-        actor,
-        [(d, row.threat_ids) for row, d in zip(clean, disruptions, strict=True)],
-        tactics={t.code: t for t in lookups.tactics.values()},
-        note="imported",
+        actor, pairs, tactics={t.code: t for t in lookups.tactics.values()}, note="imported"
     )
 
 
