@@ -53,6 +53,13 @@ def people(transactional_db):
     return analyst, validator, threat
 
 
+def settled(page):
+    """htmx wires up swapped-in fields when the swap settles: wait for that."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def sign_in(page, base, username):
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill(username)
@@ -81,6 +88,7 @@ def test_a_claim_is_recorded_submitted_validated_by_another_user_and_counted(
         "() => [...document.querySelectorAll('#id_tactic option')]"
         ".every(o => !o.value || !['victim-safeguarding', 'diversion'].includes(o.value))"
     )
+    settled(page)
     page.get_by_label("Tactic", exact=True).select_option("arrest")
     page.locator("#id_drugs_kg").wait_for(state="detached")  # drugs do not apply to an arrest
     assert "What applies to arrest" in page.locator("#tactic-fields").inner_text()
