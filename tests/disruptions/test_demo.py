@@ -27,8 +27,12 @@ from socmap.disruptions.demo import (
 )
 from socmap.disruptions.models import Disruption, DisruptionStep, StepAction
 from socmap.disruptions.rules import DisruptionStatus
-from socmap.disruptions.selectors import counts_by_force, overdue_for_validation
-from socmap.orgs.models import Organisation
+from socmap.disruptions.selectors import (
+    counts_by_force,
+    disruptions_for,
+    overdue_for_validation,
+)
+from socmap.orgs.models import Organisation, User
 from socmap.threats.models import Threat
 
 FORCES_CSV = "src/socmap/orgs/fixtures/forces.csv"
@@ -146,8 +150,12 @@ def test_the_demo_claims_are_a_believable_mix_by_the_demo_personas(demo):
     # the ROCU and the NCA record their own
     owners = set(Disruption.objects.values_list("owner__short_name", flat=True))
     assert {"Wiltshire", "Dorset", "SWROCU", "NCA"} <= owners
-    # and partners act in some
+    # and partners act in some, which are shared with them
     assert Disruption.objects.filter(acting_organisation__kind="partner").exists()
+    partner = User.objects.get(username="wiltshire-council.partner")
+    seen = disruptions_for(partner)
+    assert seen.exists()
+    assert set(seen.values_list("acting_organisation__name", flat=True)) <= {"Wiltshire Council"}
 
 
 def test_every_demo_claim_follows_the_rules_and_its_history(demo):

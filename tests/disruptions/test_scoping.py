@@ -244,3 +244,16 @@ def test_the_api_refuses_anonymous_callers_everywhere(claim):
         assert client.get(f"{API}{path}").status_code == 401, path
     assert client.post(f"{API}/{claim.pk}/validate", "{}", "application/json").status_code == 401
     assert client.post(f"{API}/import").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("organisation", "sees"),
+    [("Wiltshire", True), ("Dorset", False), ("SWROCU", True), ("Kent", False), ("NCA", True)],
+)
+def test_the_validators_dashboard_lists_only_claims_in_scope(
+    client_for, make_user, org, claim, organisation, sees
+):
+    validator = make_user(org(organisation), "validator")
+    page = client_for(validator).get("/").content.decode()
+    assert "Disruptions waiting for validation" in page
+    assert (claim.reference in page) == sees

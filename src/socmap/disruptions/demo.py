@@ -1043,6 +1043,7 @@ def create_demo_disruptions(context: DemoContext) -> str:
             flagged += _flag(
                 validator, [(row, d) for d, row in zip(todo, made, strict=True) if d.owner == owner]
             )
+        shared = _share_with_partners(todo, made, organisations, users)
         statuses = Counter(d.status for d in todo)
         record_event(
             actor=None,
@@ -1057,6 +1058,7 @@ def create_demo_disruptions(context: DemoContext) -> str:
                 "by_status": dict(statuses),
                 "steps": len(steps),
                 "reassessment_requested": len(flagged),
+                "shared_with_partners": shared,
             },
         )
     wiltshire = plan.rates.get(WILTSHIRE)
@@ -1069,6 +1071,33 @@ def create_demo_disruptions(context: DemoContext) -> str:
         f"{wiltshire}, demo forces {average:.2f} (at full scale); {len(flagged)} threats flagged "
         f"for re-assessment ({len(plan.disruptions) - len(todo)} already there)"
     )
+
+
+SHARED_PER_PARTNER = 12
+
+
+def _share_with_partners(todo, made, organisations, users) -> int:
+    """A partner agency that acted in a force's validated disruptions is shown the latest few
+    of them (through ``orgs.services.share_record``, as the share page does), so the partner
+    persona has something to see."""
+    from socmap.orgs.services import share_record
+
+    by_partner: dict[str, list] = defaultdict(list)
+    for plan, row in zip(todo, made, strict=True):
+        acting = organisations[plan.acting]
+        if acting.kind == OrganisationKind.PARTNER and plan.status == DisruptionStatus.VALIDATED:
+            by_partner[plan.acting].append((plan.occurred_on, row.pk, plan, row))
+    count = 0
+    for partner, claims in sorted(by_partner.items()):
+        for _day, _pk, plan, row in sorted(claims, reverse=True)[:SHARED_PER_PARTNER]:
+            share_record(
+                actor=users[plan.recorded_by],
+                record=row,
+                organisation=organisations[partner],
+                conditions="Shared for the partnership's disruption review.",
+            )
+            count += 1
+    return count
 
 
 def _flag(validator, pairs) -> list[str]:
