@@ -681,3 +681,14 @@ def test_quantities_keep_their_decimals(record, wiltshire_analyst, wiltshire_thr
     )
     disruption.refresh_from_db()
     assert disruption.drugs_kg == Decimal("1.250")
+
+
+def test_the_validation_period_is_a_setting(submitted, settings):
+    from socmap.disruptions.selectors import overdue_for_validation
+
+    Disruption.objects.filter(pk=submitted.pk).update(
+        submitted_at=submitted.submitted_at - dt.timedelta(days=8)
+    )
+    assert not overdue_for_validation(None).exists()  # 28 days by default
+    settings.SOCMAP_DISRUPTION_VALIDATION_DAYS = 7
+    assert list(overdue_for_validation(None)) == [Disruption.objects.get(pk=submitted.pk)]
