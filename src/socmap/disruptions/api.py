@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -199,6 +199,37 @@ class DisruptionPatch(Schema):
     submit: bool = False
 
 
+class FiltersIn(Schema):
+    """The list page's filters (``from`` and ``to`` are dates)."""
+
+    threat: str = ""
+    force: str = ""
+    category: str = ""
+    tactic: str = ""
+    grade: str = ""
+    status: str = ""
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+    q: str = ""
+    sort: str = selectors.DEFAULT_SORT
+
+    def checked(self) -> selectors.Filters:
+        """The filters, each checked: an unknown value is refused by name (400)."""
+        return selectors.check_filters(
+            threat=self.threat,
+            force=self.force,
+            category=self.category,
+            tactic=self.tactic,
+            grade=self.grade,
+            status=self.status,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            search=self.q,
+            sort=self.sort,
+            strict=True,
+        )
+
+
 class NoteIn(Schema):
     note: str = ""
 
@@ -313,10 +344,6 @@ def _disruption(request, disruption_id: int) -> Disruption:
     return selectors.disruption_detail(request.user, disruption_id)
 
 
-def _filters(**given) -> selectors.Filters:
-    return selectors.check_filters(strict=True, **given)
-
-
 def _check_format(fmt: str) -> str:
     if fmt not in files.FORMATS:
         raise InvalidInput({"format": ["Choose csv or xlsx."]})
@@ -345,32 +372,8 @@ def list_grade_guidance(request):
 
 @router.get("", response=list[DisruptionOut], summary="Disruptions you may see, filtered")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
-def list_disruptions(
-    request,
-    threat: str = "",
-    force: str = "",
-    category: str = "",
-    tactic: str = "",
-    grade: str = "",
-    status: str = "",
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
-    q: str = "",
-    sort: str = selectors.DEFAULT_SORT,
-):
-    filters = _filters(
-        threat=threat,
-        force=force,
-        category=category,
-        tactic=tactic,
-        grade=grade,
-        status=status,
-        date_from=date_from,
-        date_to=date_to,
-        search=q,
-        sort=sort,
-    )
-    return selectors.disruption_list(request.user, filters).prefetch_related("threats")
+def list_disruptions(request, filters: Query[FiltersIn]):
+    return selectors.disruption_list(request.user, filters.checked()).prefetch_related("threats")
 
 
 @router.get(
@@ -378,36 +381,12 @@ def list_disruptions(
     summary="The filtered list as a CSV or XLSX file (the list page's download)",
     response={200: None},
 )
-def export_disruptions(
-    request,
-    format: str = "csv",
-    threat: str = "",
-    force: str = "",
-    category: str = "",
-    tactic: str = "",
-    grade: str = "",
-    status: str = "",
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
-    q: str = "",
-    sort: str = selectors.DEFAULT_SORT,
-):
+def export_disruptions(request, filters: Query[FiltersIn], format: str = "csv"):
     from socmap.disruptions.views import export_response
 
     fmt = _check_format(format)
-    filters = _filters(
-        threat=threat,
-        force=force,
-        category=category,
-        tactic=tactic,
-        grade=grade,
-        status=status,
-        date_from=date_from,
-        date_to=date_to,
-        search=q,
-        sort=sort,
-    )
-    return export_response(selectors.disruption_list(request.user, filters), fmt, user=request.user)
+    queryset = selectors.disruption_list(request.user, filters.checked())
+    return export_response(queryset, fmt, user=request.user)
 
 
 @router.get(

@@ -898,7 +898,6 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
 IMPORT_COLUMN_NAMES = tuple(c.name for c in IMPORT_COLUMNS)
 REQUIRED_COLUMNS = ("threats", "date", "category", "tactic")
 IMPORT_STATUSES = (DisruptionStatus.DRAFT, DisruptionStatus.SUBMITTED, DisruptionStatus.VALIDATED)
-BATCH = 2000
 CHUNK = 900  # ids per IN (...) query: below SQLite's variable limit everywhere
 # Which rule field each column reports on.
 FIELD_COLUMNS = {"occurred_on": "date", "operation_name": "operation", "__all__": ""}
