@@ -159,6 +159,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_MAX_UPLOAD_BYTES = int(os.environ.get("SOCMAP_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Days a submitted disruption claim may wait before it is overdue for validation.
+SOCMAP_DISRUPTION_VALIDATION_DAYS = int(os.environ.get("SOCMAP_DISRUPTION_VALIDATION_DAYS", "28"))
 
 # 4P plans: review interval, LRO workload limit, how the neighbourhood briefing says to submit
 # intelligence (plans.services reads these, with the same defaults).

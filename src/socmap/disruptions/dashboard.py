@@ -33,7 +33,7 @@ def _claims(user) -> dict:
 
 def _counted(user) -> dict:
     counts = selectors.counts_by_force(user)
-    rows = counts.rows
+    rows = sorted(counts.rows, key=lambda r: (-r.validated, r.name))  # the busiest first
     own = [r for r in rows if user.organisation and r.slug == user.organisation.slug]
     return {"counts": counts, "rows": own or rows[:SHOWN], "more": len(rows) > SHOWN and not own}
 

@@ -30,7 +30,12 @@ from socmap.errors import InvalidInput
 from socmap.fourp import FourP
 from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure
 from socmap.orgs.populations import choose_population_year, per_population
-from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
+from socmap.orgs.scoping import (
+    get_visible_or_404,
+    organisations_in_scope,
+    ownership_filter,
+    visible_to,
+)
 
 DISRUPTION_SORTS = {
     "date": ("occurred_on", "id"),
@@ -176,6 +181,9 @@ def check_filters(
         status = refuse(
             "status", f"Choose one of {', '.join(DisruptionStatus.values)} or unvalidated."
         )
+    force = (force or "").strip()[:120]
+    if force and not Organisation.objects.filter(slug=force).exists():
+        force = refuse("force", f"There is no organisation with the slug '{force}'.")
     sort = (sort or DEFAULT_SORT).strip()
     if sort.lstrip("-") not in DISRUPTION_SORTS:
         sort = DEFAULT_SORT
@@ -189,7 +197,7 @@ def check_filters(
         raise InvalidInput(errors)
     return Filters(
         threat=threat,
-        force=(force or "").strip()[:120],
+        force=force,
         category=category,
         tactic=tactic,
         grade=grade,
@@ -236,6 +244,32 @@ def disruption_list(user, filters: Filters | None = None) -> QuerySet[Disruption
     return qs.order_by(*order)
 
 
+class LinkedVisibility:
+    """Which of the threats and people that disruptions point at ``user`` may see, asked once
+    per kind of record and remembered (a claim shared with a partner may name a threat that
+    is not shared with them)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._visible: dict[type, set[int] | None] = {}
+
+    def _ids(self, model) -> set[int] | None:
+        if model not in self._visible:
+            if self.user is None or ownership_filter(self.user, model) is None:
+                self._visible[model] = None  # everything
+            else:
+                self._visible[model] = set(
+                    visible_to(self.user, model._default_manager.all()).values_list(
+                        "pk", flat=True
+                    )
+                )
+        return self._visible[model]
+
+    def visible(self, record) -> bool:
+        ids = self._ids(type(record))
+        return ids is None or record.pk in ids
+
+
 def disruption_detail(user, pk: int) -> Disruption:
     return get_visible_or_404(
         user,
@@ -245,9 +279,14 @@ def disruption_detail(user, pk: int) -> Disruption:
 
 
 def history(user, disruption: Disruption) -> QuerySet[DisruptionStep]:
-    """Every step of the claim, oldest first."""
-    steps = DisruptionStep.objects.filter(disruption=disruption).select_related("by")
-    return steps if user is None else visible_to(user, steps)
+    """Every step of the claim, oldest first: whoever may see the claim (its owner's scope, or
+    an organisation it is shared with) sees its whole history, and nobody else any of it."""
+    steps = DisruptionStep.objects.select_related("by")
+    if user is None:
+        return steps.filter(disruption=disruption)
+    return steps.filter(
+        disruption__in=visible_to(user, Disruption.objects.filter(pk=disruption.pk))
+    )
 
 
 def gradings(user, disruption: Disruption) -> list[DisruptionStep]:
@@ -393,7 +432,12 @@ def _populations(for_year: int) -> dict[int, PopulationFigure]:
     return chosen
 
 
-def _caveat(population: int | None) -> str:
+NOT_RECORDING = "Recorded no disruptions in socmap for the period: not in the comparison."
+
+
+def _caveat(population: int | None, recording: bool = True) -> str:
+    if not recording:
+        return NOT_RECORDING
     if population is None:
         return "No population figure: no rate."
     if population < SMALL_POPULATION:
@@ -425,6 +469,14 @@ def counts_by_force(
         )
         .order_by()
     }
+    # Forces that record no disruption at all in the period (like the forces that did not
+    # submit data to the national return) are shown but left out of the comparison.
+    recording = set(
+        disruptions_for(user)
+        .filter(occurred_on__range=(start, end), owner__kind=OrganisationKind.FORCE)
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
     forces = Organisation.objects.filter(kind=OrganisationKind.FORCE)
     if user is not None:
         in_scope = set(organisations_in_scope(user).values_list("pk", flat=True))
@@ -446,7 +498,7 @@ def counts_by_force(
                 population,
                 figure.year if figure else None,
                 per_population(count["n"], population) if population else None,
-                _caveat(population),
+                _caveat(population, organisation.pk in recording),
             )
         )
     with_rates = [r for r in rows if r.per_thousand is not None and not r.caveat]
@@ -462,7 +514,8 @@ def counts_by_force(
         None,
         per_population(counted_in_rate, total_population) if total_population else None,
         (
-            f"The rate counts the {len(with_rates)} forces with a meaningful population rate."
+            f"The rate counts the {len(with_rates)} force{'s' if len(with_rates) != 1 else ''}"
+            " that recorded disruptions in the period and have a meaningful population."
             if len(with_rates) != len(rows)
             else ""
         ),

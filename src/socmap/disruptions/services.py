@@ -23,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
-from socmap.disruptions import rules
+from socmap.disruptions import bulk, rules
 from socmap.disruptions.models import (
     CLAIMANT_ACTIONS,
     Disruption,
@@ -190,6 +190,24 @@ def _require_visible(actor, record) -> None:
         raise PermissionDenied("That record is not available to you.")
 
 
+def acts_for_owner(user, disruption: Disruption) -> bool:
+    """Whether ``user`` works for the organisation that recorded ``disruption`` (or for its
+    ROCU, or nationally): only they change, submit, validate, return or regrade it. Seeing a
+    claim because it was shared is not enough."""
+    if user is None:
+        return True
+    return organisations_in_scope(user).filter(pk=disruption.owner_id).exists()
+
+
+def _require_owner(actor, disruption: Disruption, action: str) -> None:
+    _require_visible(actor, disruption)
+    if not acts_for_owner(actor, disruption):
+        raise PermissionDenied(
+            f"{disruption.owner} recorded {disruption.reference}: only it, its ROCU or a "
+            f"national agency may {action}."
+        )
+
+
 def _team_name(user) -> str:
     if user is None or user.team_id is None:
         return ""
@@ -252,18 +270,26 @@ def _plain(value):
 
 
 def _check_threats(actor, threats: Sequence[Threat], occurred_on, errors: dict) -> None:
+    # the threats' lifecycle as it is now in the database, not as the caller last read it
+    current = {
+        pk: (status, archived_at)
+        for pk, status, archived_at in Threat.objects.filter(
+            pk__in=[t.pk for t in threats]
+        ).values_list("pk", "status", "archived_at")
+    }
     for threat in threats:
-        if actor is not None and not can_see(actor, threat):
+        status, archived_at = current.get(threat.pk, (None, None))
+        if status is None or (actor is not None and not can_see(actor, threat)):
             errors.setdefault("threats", []).append(
                 f"There is no threat {threat.reference} that you can see."
             )
         elif (
-            threat.status == Status.ARCHIVED
-            and threat.archived_at is not None
+            status == Status.ARCHIVED
+            and archived_at is not None
             and isinstance(occurred_on, dt.date)
-            and occurred_on > timezone.localdate(threat.archived_at)
+            and occurred_on > timezone.localdate(archived_at)
         ):
-            archived_on = timezone.localdate(threat.archived_at)
+            archived_on = timezone.localdate(archived_at)
             errors.setdefault("threats", []).append(
                 f"{threat.reference} was archived on {archived_on:%-d %B %Y}: "
                 "a disruption after that date cannot have acted on it."
@@ -341,12 +367,37 @@ def validation_problem(user, disruption: Disruption) -> str:
         return ""
     if not user.has_role(*VALIDATORS) or user.is_read_only:
         return "Only a user with the Validator role may validate disruption claims."
+    if not acts_for_owner(user, disruption):
+        return (
+            f"{disruption.owner} recorded this claim: its own validators (or its ROCU's, or a "
+            "national agency's) validate it."
+        )
+    # the owner's rule as it is now (an administrator may have just changed it)
+    name, separate_team = Organisation.objects.values_list("name", "separate_validation_team").get(
+        pk=disruption.owner_id
+    )
     return rules.independence_problem(
         validator=_person(user),
         claimants=claimants(disruption),
-        separate_team=disruption.owner.separate_validation_team,
-        organisation_name=disruption.owner.name,
+        separate_team=separate_team,
+        organisation_name=name,
     )
+
+
+def allowed_actions(user, disruption: Disruption) -> list[str]:
+    """What ``user`` may do to ``disruption`` now, of: change, submit, validate, return,
+    regrade (the pages show these buttons; the API lists them)."""
+    if user is None or user.is_read_only or not acts_for_owner(user, disruption):
+        return []
+    may = []
+    if user.has_role(*RECORDERS) and disruption.status in EDITABLE:
+        may += ["change", "submit"]
+    if user.has_role(*VALIDATORS) and not validation_problem(user, disruption):
+        if disruption.status == DisruptionStatus.SUBMITTED:
+            may += ["validate", "return"]
+        elif disruption.status == DisruptionStatus.VALIDATED:
+            may.append("regrade")
+    return may
 
 
 def _require_independent(actor, disruption: Disruption) -> None:
@@ -492,11 +543,15 @@ UPDATABLE = {
 }
 
 
-def update_disruption(*, actor, disruption: Disruption, reason: str = "", **changes) -> Disruption:
+def update_disruption(
+    *, actor, disruption: Disruption, reason: str = "", submit: bool = False, **changes
+) -> Disruption:
     """Change a draft or returned claim. A new grade or rationale is appended to the grading
-    history; the other changes are kept in the claim's history and the audit trail."""
+    history; the other changes are kept in the claim's history and the audit trail. With
+    ``submit=True`` the changed claim is also submitted for validation, in the same
+    transaction: if it cannot be submitted (no grade, say), nothing is changed."""
     _require_recorder(actor, "change disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "change it")
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise InvalidInput({key: ["This cannot be changed here."] for key in sorted(unknown)})
@@ -524,7 +579,7 @@ def update_disruption(*, actor, disruption: Disruption, reason: str = "", **chan
     merged["nominals"] = list(dict.fromkeys(merged["nominals"]))
     numbers, evidence = _clean(
         actor=actor,
-        require_grade=False,
+        require_grade=submit,
         **merged,
     )
     before = _snapshot(disruption)
@@ -569,6 +624,8 @@ def update_disruption(*, actor, disruption: Disruption, reason: str = "", **chan
                 changes=diff,
                 reason=reason,
             )
+        if submit:
+            _submit(actor, disruption, note=reason, now=timezone.now())
     return disruption
 
 
@@ -602,7 +659,7 @@ def _submit(actor, disruption: Disruption, *, note: str, now) -> None:
 def submit_disruption(*, actor, disruption: Disruption, note: str = "") -> Disruption:
     """Submit a draft (or a returned claim, once corrected) for independent validation."""
     _require_recorder(actor, "submit disruptions for validation")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "submit it")
     _require_status(disruption, EDITABLE, "submitted")
     _clean(
         actor=None,  # who may see the threats was checked when they were linked
@@ -633,7 +690,7 @@ def validate_disruption(
     so, from a claimant's team. A validated major or moderate disruption asks for its threats
     to be re-assessed."""
     _require_validator(actor, "validate disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "validate it")
     _require_status(disruption, [DisruptionStatus.SUBMITTED], "validated")
     _require_independent(actor, disruption)
     grade = grade or disruption.grade
@@ -696,7 +753,7 @@ def return_disruption(*, actor, disruption: Disruption, reasons: str) -> Disrupt
     """Send a submitted claim back to the claimant with the reasons; they may correct or
     regrade it and submit it again."""
     _require_validator(actor, "return disruption claims")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "return it")
     _require_status(disruption, [DisruptionStatus.SUBMITTED], "returned")
     _require_independent(actor, disruption)
     reasons = (reasons or "").strip()
@@ -728,7 +785,7 @@ def regrade_disruption(*, actor, disruption: Disruption, grade: str, rationale: 
     """Change the grade of a validated disruption (new evidence, a later conviction...). The
     old grade stays in the history; the same independence rule applies."""
     _require_validator(actor, "regrade disruptions")
-    _require_visible(actor, disruption)
+    _require_owner(actor, disruption, "regrade it")
     _require_status(disruption, [DisruptionStatus.VALIDATED], "regraded")
     _require_independent(actor, disruption)
     rationale = (rationale or "").strip()
@@ -841,7 +898,6 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
 IMPORT_COLUMN_NAMES = tuple(c.name for c in IMPORT_COLUMNS)
 REQUIRED_COLUMNS = ("threats", "date", "category", "tactic")
 IMPORT_STATUSES = (DisruptionStatus.DRAFT, DisruptionStatus.SUBMITTED, DisruptionStatus.VALIDATED)
-BATCH = 2000
 CHUNK = 900  # ids per IN (...) query: below SQLite's variable limit everywhere
 # Which rule field each column reports on.
 FIELD_COLUMNS = {"occurred_on": "date", "operation_name": "operation", "__all__": ""}
@@ -1184,6 +1240,8 @@ def import_disruptions(
         and actor.organisation.kind != OrganisationKind.PARTNER
     ):
         owner = actor.organisation
+    if owner is not None:  # as it is now (its validation rule may have just changed)
+        owner = Organisation.objects.get(pk=owner.pk)
     rows = [_normalise(row) for row in rows]
     total = len(rows)
     if not rows:
@@ -1242,80 +1300,84 @@ def import_disruptions(
 
 
 def _write(actor, clean: list[_CleanRow], lookups: _Lookups, source_name: str, result, progress):
+    """Write the checked rows, their links and history steps (see bulk.py: COPY on
+    PostgreSQL), inside the import's transaction."""
     now = timezone.now()
     total = len(clean)
+    actor_id = actor.pk if actor is not None else None
     actor_team = _team_name(actor)
     note = f"Imported from {source_name}" if source_name else "Imported"
-    disruptions = []
+    source = source_name[:200]
+    records = []
     for row in clean:
         fields = row.fields
         claimed = fields["status"] != DisruptionStatus.DRAFT
         validated = fields["status"] == DisruptionStatus.VALIDATED
-        disruptions.append(
-            Disruption(
+        records.append(
+            {
                 **fields,
-                recorded_by=actor,
-                recorded_at=now,
-                submitted_by=actor if claimed else None,
-                submitted_at=now if claimed else None,
-                validated_by=row.validator if validated else None,
-                validated_at=now if validated else None,
-                source=source_name[:200],
-            )
+                "recorded_by_id": actor_id,
+                "recorded_at": now,
+                "submitted_by_id": actor_id if claimed else None,
+                "submitted_at": now if claimed else None,
+                "validated_by_id": row.validator.pk if validated else None,
+                "validated_at": now if validated else None,
+                "source": source,
+                "updated_at": now,
+            }
         )
-    done = 0
-    for start in range(0, total, BATCH):
-        Disruption.objects.bulk_create(disruptions[start : start + BATCH])
-        done = min(total, start + BATCH)
-        if progress is not None:
-            progress("saving", done, total)
-    threat_link = Disruption.threats.through
-    nominal_link = Disruption.nominals.through
+    ids = bulk.insert(
+        Disruption,
+        records,
+        ids=True,
+        progress=None if progress is None else lambda done, n: progress("saving", done, n),
+    )
     threat_rows, nominal_rows, steps = [], [], []
-    for row, disruption in zip(clean, disruptions, strict=True):
-        threat_rows.extend(
-            threat_link(disruption_id=disruption.pk, threat_id=pk) for pk in row.threat_ids
-        )
-        nominal_rows.extend(
-            nominal_link(disruption_id=disruption.pk, nominal_id=pk) for pk in row.nominal_ids
-        )
-        status = disruption.status
+    validated_note = f"Validated before the import ({source_name or 'import'})."
+    for row, pk in zip(clean, ids, strict=True):
+        threat_rows.extend({"disruption_id": pk, "threat_id": t} for t in row.threat_ids)
+        nominal_rows.extend({"disruption_id": pk, "nominal_id": n} for n in row.nominal_ids)
+        status, grade = row.fields["status"], row.fields["grade"]
         steps.append(
-            DisruptionStep(
-                disruption_id=disruption.pk,
-                action=StepAction.IMPORTED,
-                to_status=DisruptionStatus.DRAFT
+            {
+                "disruption_id": pk,
+                "action": StepAction.IMPORTED,
+                "from_status": "",
+                "to_status": DisruptionStatus.DRAFT
                 if status == DisruptionStatus.DRAFT
                 else DisruptionStatus.SUBMITTED,
-                grade=disruption.grade,
-                rationale=disruption.grade_rationale,
-                note=note,
-                by=actor,
-                by_team=actor_team,
-                at=now,
-            )
+                "grade": grade,
+                "rationale": row.fields["grade_rationale"],
+                "note": note,
+                "changes": {},
+                "by_id": actor_id,
+                "by_team": actor_team,
+                "at": now,
+            }
         )
         if status == DisruptionStatus.VALIDATED:
             steps.append(
-                DisruptionStep(
-                    disruption_id=disruption.pk,
-                    action=StepAction.VALIDATED,
-                    from_status=DisruptionStatus.SUBMITTED,
-                    to_status=DisruptionStatus.VALIDATED,
-                    grade=disruption.grade,
-                    note=f"Validated before the import ({source_name or 'import'}).",
-                    by=row.validator,
-                    by_team=_team_name(row.validator),
-                    at=now,
-                )
+                {
+                    "disruption_id": pk,
+                    "action": StepAction.VALIDATED,
+                    "from_status": DisruptionStatus.SUBMITTED,
+                    "to_status": DisruptionStatus.VALIDATED,
+                    "grade": grade,
+                    "rationale": "",
+                    "note": validated_note,
+                    "changes": {},
+                    "by_id": row.validator.pk,
+                    "by_team": _team_name(row.validator),
+                    "at": now,
+                }
             )
-    threat_link.objects.bulk_create(threat_rows, batch_size=BATCH * 2)
-    nominal_link.objects.bulk_create(nominal_rows, batch_size=BATCH * 2)
-    DisruptionStep.objects.bulk_create(steps, batch_size=BATCH)
+    bulk.insert(Disruption.threats.through, threat_rows)
+    bulk.insert(Disruption.nominals.through, nominal_rows)
+    bulk.insert(DisruptionStep, steps)
     result.created = total
-    result.first_id = disruptions[0].pk if disruptions else None
-    result.last_id = disruptions[-1].pk if disruptions else None
-    result.reassessments_requested = _flag_imported(actor, clean, disruptions, lookups)
+    result.first_id = ids[0] if ids else None
+    result.last_id = ids[-1] if ids else None
+    result.reassessments_requested = _flag_imported(actor, clean, ids, lookups)
     owners = Counter(row.fields["owner_id"] for row in clean)
     names = dict(Organisation.objects.filter(pk__in=owners).values_list("pk", "slug"))
     record_event(
@@ -1335,29 +1397,63 @@ def _write(actor, clean: list[_CleanRow], lookups: _Lookups, source_name: str, r
     )
 
 
-def _flag_imported(actor, clean, disruptions, lookups: _Lookups) -> list[str]:
+def _flag_imported(actor, clean: list[_CleanRow], ids: list[int], lookups: _Lookups) -> list[str]:
     """Re-assessment requests for the threats of imported validated major or moderate
-    disruptions (the same rule as a validation on a page)."""
+    disruptions (the same rule as a validation on a page). Only each threat's latest such
+    claim matters, so only those become model instances."""
+    latest: dict[int, tuple[_CleanRow, int]] = {}
+    for row, pk in zip(clean, ids, strict=True):
+        fields = row.fields
+        if fields["status"] != DisruptionStatus.VALIDATED or not rules.flags_reassessment(
+            fields["grade"]
+        ):
+            continue
+        for threat_id in row.threat_ids:
+            known = latest.get(threat_id)
+            if known is None or known[0].fields["occurred_on"] < fields["occurred_on"]:
+                latest[threat_id] = (row, pk)
+    claims: dict[int, Disruption] = {}
+    pairs = []
+    for threat_id, (row, pk) in latest.items():
+        if pk not in claims:
+            claims[pk] = Disruption(pk=pk, **row.fields)
+        pairs.append((claims[pk], [threat_id]))
+    return request_reassessments_after(
+        actor, pairs, tactics={t.code: t for t in lookups.tactics.values()}, note="imported"
+    )
+
+
+def request_reassessments_after(
+    actor,
+    validated: Iterable[tuple[Disruption, Sequence[int]]],
+    *,
+    tactics: Mapping[str, Tactic] | None = None,
+    note: str = "",
+) -> list[str]:
+    """The rule :func:`validate_disruption` applies to one claim, for many at once (an import,
+    the demo data): each threat acted on by a validated major or moderate disruption is asked
+    to be re-assessed, unless it is archived or was assessed after the latest such disruption
+    took place. ``validated`` pairs each disruption with the ids of its threats. Returns the
+    references of the threats flagged (or already waiting for a re-assessment)."""
     latest: dict[int, Disruption] = {}
-    for row, disruption in zip(clean, disruptions, strict=True):
+    for disruption, threat_ids in validated:
         if disruption.status != DisruptionStatus.VALIDATED or not rules.flags_reassessment(
             disruption.grade
         ):
             continue
-        for pk in row.threat_ids:
-            info = lookups.threats[pk]
-            if info.archived_on or rules.assessed_since(
-                info.last_assessed_on, disruption.occurred_on
-            ):
-                continue
+        for pk in threat_ids:
             if pk not in latest or latest[pk].occurred_on < disruption.occurred_on:
                 latest[pk] = disruption
     if not latest:
         return []
-    tactics = {t.code: t for t in Tactic.objects.all()}
+    tactics = tactics or {t.code: t for t in Tactic.objects.all()}
+    suffix = f" ({note})" if note else ""
     flagged = []
     for threat in Threat.objects.filter(pk__in=sorted(latest)).order_by("pk"):
         disruption = latest[threat.pk]
+        last = timezone.localdate(threat.last_assessed_at) if threat.last_assessed_at else None
+        if threat.status == Status.ARCHIVED or rules.assessed_since(last, disruption.occurred_on):
+            continue
         if not threat.reassessment_requested:
             request_reassessment(
                 actor=actor,
@@ -1365,7 +1461,7 @@ def _flag_imported(actor, clean, disruptions, lookups: _Lookups) -> list[str]:
                 reason=(
                     f"Validated {disruption.get_grade_display().lower()} disruption "
                     f"{disruption.reference}: {tactics[disruption.tactic_id].name.lower()} on "
-                    f"{disruption.occurred_on:%-d %B %Y} (imported)."
+                    f"{disruption.occurred_on:%-d %B %Y}{suffix}."
                 ),
             )
         flagged.append(threat.reference)

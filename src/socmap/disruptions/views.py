@@ -72,7 +72,7 @@ def may_validate(user) -> bool:
 
 def _owns(user, disruption) -> bool:
     """Whether the disruption is one of the user's organisation's (not merely shared)."""
-    return organisations_in_scope(user).filter(pk=disruption.owner_id).exists()
+    return services.acts_for_owner(user, disruption)
 
 
 def _guidance() -> list[GradeGuidance]:
@@ -103,12 +103,12 @@ def _filters(request) -> selectors.Filters:
     )
 
 
-def export_response(queryset, fmt: str, stem: str = "disruptions"):
+def export_response(queryset, fmt: str, stem: str = "disruptions", user=None):
+    """The disruptions of ``queryset`` as a CSV or XLSX download, as ``user`` may see them."""
+    rows = exports.rows(queryset, user)
     if fmt == "xlsx":
-        return exports.xlsx_response(
-            stem, [("Disruptions", exports.HEADER, exports.rows(queryset))]
-        )
-    return csv_response(stem, exports.HEADER, exports.rows(queryset))
+        return exports.xlsx_response(stem, [("Disruptions", exports.HEADER, rows)])
+    return csv_response(stem, exports.HEADER, rows)
 
 
 @login_required
@@ -117,7 +117,7 @@ def disruption_list(request):
     disruptions = selectors.disruption_list(request.user, filters)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt)
+        return export_response(disruptions, fmt, user=request.user)
     page = paginate(request, disruptions.prefetch_related(_THREAT_REFERENCES))
     threat = None
     if filters.threat_id:
@@ -253,10 +253,9 @@ def edit(request, pk: int):
                 actor=request.user,
                 disruption=disruption,
                 reason=form.cleaned_data["reason"],
+                submit=request.POST.get("action") == "submit",
                 **form.disruption_fields(),
             )
-            if request.POST.get("action") == "submit":
-                services.submit_disruption(actor=request.user, disruption=disruption)
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
         else:
@@ -483,7 +482,7 @@ def unvalidated(request):
     disruptions = selectors.unvalidated(request.user, status=status)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt, "unvalidated-disruptions")
+        return export_response(disruptions, fmt, "unvalidated-disruptions", request.user)
     counts = {
         s: selectors.unvalidated(request.user, status=s).count()
         for s in (DisruptionStatus.SUBMITTED, DisruptionStatus.RETURNED, DisruptionStatus.DRAFT)
@@ -505,7 +504,7 @@ def overdue(request):
     disruptions = selectors.overdue_for_validation(request.user)
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
-        return export_response(disruptions, fmt, "disruptions-overdue-for-validation")
+        return export_response(disruptions, fmt, "disruptions-overdue-for-validation", request.user)
     return render(
         request,
         "disruptions/overdue.html",
@@ -517,28 +516,6 @@ def overdue(request):
 
 
 # --------------------------------------------------------------------------- figures
-
-FIGURES_HEADER = [
-    "force",
-    "validated disruptions",
-    "of which major or moderate",
-    "population",
-    "population year",
-    "per 1,000 population",
-    "note",
-]
-
-
-def _figure_row(row) -> list:
-    return [
-        row.name,
-        row.validated,
-        row.major_or_moderate,
-        row.population if row.population is not None else "",
-        row.population_year or "",
-        row.per_thousand if row.per_thousand is not None and not row.caveat else "",
-        row.caveat,
-    ]
 
 
 def figures_params(request) -> tuple[dt.date, int]:
@@ -558,13 +535,15 @@ def figures_params(request) -> tuple[dt.date, int]:
 def figures(request):
     end, years = figures_params(request)
     counts = selectors.counts_by_force(request.user, end=end, years=years)
-    rows = [_figure_row(r) for r in counts.rows] + [_figure_row(counts.total)]
+    rows = [exports.figure_row(r) for r in counts.rows] + [exports.figure_row(counts.total)]
     fmt = request.GET.get("format", "")
     title = f"Validated disruptions, {counts.period}"
     if fmt == "csv":
-        return csv_response("disruption-figures", FIGURES_HEADER, rows)
+        return csv_response("disruption-figures", exports.FIGURES_HEADER, rows)
     if fmt == "xlsx":
-        return exports.xlsx_response("disruption-figures", [("Figures", FIGURES_HEADER, rows)])
+        return exports.xlsx_response(
+            "disruption-figures", [("Figures", exports.FIGURES_HEADER, rows)]
+        )
     top = max((r.per_thousand or 0 for r in counts.rows if not r.caveat), default=0)
     bars = {
         r.slug: round(float(r.per_thousand) / float(top) * 100, 1)
