@@ -1,0 +1,1 @@
+"""Demo intelligence (written below)."""

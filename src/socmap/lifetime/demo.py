@@ -1,0 +1,1 @@
+"""Demo lifetime management (written below)."""
