@@ -257,10 +257,32 @@ def draft_sanitised(text: str, listed: Iterable[str] = ()) -> str:
     return draft
 
 
+WINDOW = 4  # this many consecutive words of a marked passage are enough to identify it
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", (text or "").casefold())
+
+
 def leaked_phrases(copy_text: str, phrases: Iterable[str]) -> list[str]:
-    """The protected phrases that still appear in ``copy_text`` (ignoring case and spacing)."""
-    squashed = _squash(copy_text)
-    return [p for p in phrases if _squash(p) and _squash(p) in squashed]
+    """The protected text that still appears in ``copy_text`` (ignoring case, spacing and
+    punctuation): a whole phrase, or any run of four consecutive words of a longer one."""
+    copy_words = _words(copy_text)
+    haystack = f" {' '.join(copy_words)} "
+    found = []
+    for phrase in phrases:
+        words = _words(phrase)
+        if not words:
+            continue
+        if f" {' '.join(words)} " in haystack:
+            found.append(phrase)
+            continue
+        for start in range(len(words) - WINDOW + 1):
+            run = " ".join(words[start : start + WINDOW])
+            if f" {run} " in haystack:
+                found.append(f"…{run}…")
+                break
+    return found
 
 
 def sanitisation_problems(
