@@ -3,8 +3,6 @@ audited endpoint for cleared users), sanitised copies and their sharing, clearan
 report queue, SARs and packages, ACRO checks, the process measures and imports. Thin: parse,
 call a selector or a service. Records outside scope answer 404."""
 
-from __future__ import annotations
-
 import csv
 import io
 from datetime import date, datetime
@@ -79,6 +77,19 @@ class ReportDetailOut(ReportOut):
     original_readable: bool
     why_not: str
     gradings: list[dict]
+
+    @staticmethod
+    def resolve_gradings(obj):
+        return [
+            {
+                "grading_system": g.grading_system,
+                "grading": g.grading_code,
+                "classification": g.classification,
+                "reason": g.reason,
+                "at": g.at.isoformat(),
+            }
+            for g in obj.gradings.all()
+        ]
 
 
 class ReportIn(Schema):
@@ -413,23 +424,11 @@ def _crime_type(code: str | None):
     return found
 
 
-def _detail(request, report) -> ReportDetailOut:
-    problem = services.original_problem(request.user, report)
-    return ReportDetailOut(
-        **ReportOut.model_validate(report).model_dump(),
-        original_readable=not problem,
-        why_not=problem,
-        gradings=[
-            {
-                "grading_system": g.grading_system,
-                "grading": g.grading_code,
-                "classification": g.classification,
-                "reason": g.reason,
-                "at": g.at.isoformat(),
-            }
-            for g in selectors.gradings(request.user, report)
-        ],
-    )
+def _detail(request, report):
+    """The report with what the caller may do with its original (never the text itself)."""
+    report.why_not = services.original_problem(request.user, report)
+    report.original_readable = not report.why_not
+    return report
 
 
 # --------------------------------------------------------------------------- reports

@@ -2,8 +2,6 @@
 discharges, breaches and conditions, custody and release, the alerts, and "consider an order"
 decisions. Thin: parse, call a selector or a service. Records outside scope answer 404."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from django.utils import timezone
