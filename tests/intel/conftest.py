@@ -59,9 +59,13 @@ def cleared_rocu(swrocu_officer):
 @pytest.fixture
 def nominal(wiltshire_analyst):
     return record_nominal(
-        actor=None, owner=wiltshire_analyst.organisation, surname="Cole", forenames="Jay",
-        foreign_national=True, nationality="Albanian",
-    )  # fmt: skip
+        actor=None,
+        owner=wiltshire_analyst.organisation,
+        surname="Cole",
+        forenames="Jay",
+        foreign_national=True,
+        nationality="Albanian",
+    )
 
 
 @pytest.fixture
@@ -106,19 +110,29 @@ def map_threat_for():
     from socmap.threats.services import change_status, map_and_assess_threat, map_threat
 
     answers = {
-        "criminality": "serious", "weapons": "none", "violence": "none", "corruption": "none",
-        "counter_surveillance": "basic", "legitimate_business": "uses",
-        "international_links": "some", "reach": "regional", "network_size": "6-10",
+        "criminality": "serious",
+        "weapons": "none",
+        "violence": "none",
+        "corruption": "none",
+        "counter_surveillance": "basic",
+        "legitimate_business": "uses",
+        "international_links": "some",
+        "reach": "regional",
+        "network_size": "6-10",
         "intent": "high",
-    }  # fmt: skip
+    }
 
     def make(actor, name="Northgate firm", adopt=False):
-        fields = {"kind": "ocg", "name": name,
-                  "predominant_crime_type": CrimeType.objects.get(code="drugs")}  # fmt: skip
+        fields = {
+            "kind": "ocg",
+            "name": name,
+            "predominant_crime_type": CrimeType.objects.get(code="drugs"),
+        }
         if not adopt:
             return map_threat(actor=actor, **fields)
-        threat = map_and_assess_threat(actor=actor, methodology=methodology_version(
-            "group-matrix@1"), inputs=answers, **fields)  # fmt: skip
+        threat = map_and_assess_threat(
+            actor=actor, methodology=methodology_version("group-matrix@1"), inputs=answers, **fields
+        )
         return change_status(actor=None, threat=threat, to_status=Status.ACTIVE, reason="Adopted")
 
     return make

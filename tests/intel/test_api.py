@@ -62,12 +62,19 @@ def test_a_report_is_recorded_and_read_only_through_the_original_endpoint(
         ({"handling_code": "C"}, "handling_conditions"),
         ({"source_evaluation": "A"}, "source_evaluation"),
         ({"intelligence_assessment": "3"}, "intelligence_assessment"),
-        ({"grading_system": "5x5x5", "source_evaluation": "A", "intelligence_assessment": "1",
-          "handling_code": "1"}, "grading_system"),
+        (
+            {
+                "grading_system": "5x5x5",
+                "source_evaluation": "A",
+                "intelligence_assessment": "1",
+                "handling_code": "1",
+            },
+            "grading_system",
+        ),
         ({"classification": "restricted"}, "classification"),
         ({"text": "  "}, "text"),
     ],
-)  # fmt: skip
+)
 def test_bad_gradings_are_refused_by_field(client_for, cleared_analyst, overrides, field_name):
     response = _post(client_for(cleared_analyst), f"{API}/reports", _payload(**overrides))
     assert response.status_code == 400
@@ -75,16 +82,21 @@ def test_bad_gradings_are_refused_by_field(client_for, cleared_analyst, override
     assert not IntelligenceReport.objects.exists()
 
 
-def test_sanitised_copies_are_made_shared_and_read_by_partners(client_for, cleared_analyst,
-                                                               council_partner):  # fmt: skip
+def test_sanitised_copies_are_made_shared_and_read_by_partners(
+    client_for, cleared_analyst, council_partner
+):
     client = client_for(cleared_analyst)
     report_id = _post(client, f"{API}/reports", _payload()).json()["id"]
-    leaky = _post(client, f"{API}/reports/{report_id}/sanitised",
-                  {"text": "Source works the night shift at the Red Lion car wash"})  # fmt: skip
+    leaky = _post(
+        client,
+        f"{API}/reports/{report_id}/sanitised",
+        {"text": "Source works the night shift at the Red Lion car wash"},
+    )
     assert leaky.status_code == 400 and "source-identifying" in leaky.json()["detail"]
     copy = _post(client, f"{API}/reports/{report_id}/sanitised", {"text": CLEAN}).json()
-    shared = _post(client, f"{API}/sanitised/{copy['id']}/shares",
-                   {"organisation": "wiltshire-council"})  # fmt: skip
+    shared = _post(
+        client, f"{API}/sanitised/{copy['id']}/shares", {"organisation": "wiltshire-council"}
+    )
     assert shared.status_code == 201
     partner = client_for(council_partner)
     assert partner.get(f"{API}/sanitised").json()["items"][0]["text"] == CLEAN
@@ -93,68 +105,105 @@ def test_sanitised_copies_are_made_shared_and_read_by_partners(client_for, clear
     assert partner.get(f"{API}/reports/{report_id}/original").status_code == 404
 
 
-def test_clearance_is_managed_by_administrators(client_for, wiltshire_admin, uncleared_analyst,
-                                                cleared_analyst):  # fmt: skip
+def test_clearance_is_managed_by_administrators(
+    client_for, wiltshire_admin, uncleared_analyst, cleared_analyst
+):
     admin = client_for(wiltshire_admin)
     until = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-    granted = _post(admin, f"{API}/clearances", {
-        "user": uncleared_analyst.username, "level": "secret", "expires_on": until,
-        "reason": "SOC unit",
-    })  # fmt: skip
+    granted = _post(
+        admin,
+        f"{API}/clearances",
+        {
+            "user": uncleared_analyst.username,
+            "level": "secret",
+            "expires_on": until,
+            "reason": "SOC unit",
+        },
+    )
     assert granted.status_code == 201 and granted.json()["level"] == "secret"
     assert admin.get(f"{API}/clearances").json()["count"] == 2
     assert client_for(cleared_analyst).get(f"{API}/clearances").status_code == 403
     revoked = _post(admin, f"{API}/clearances/{granted.json()['id']}/revoke", {"reason": "Left"})
     assert revoked.json()["revoked"] is True
-    self_grant = _post(client_for(wiltshire_admin), f"{API}/clearances", {
-        "user": wiltshire_admin.username, "level": "secret", "expires_on": until, "reason": "x",
-    })  # fmt: skip
+    self_grant = _post(
+        client_for(wiltshire_admin),
+        f"{API}/clearances",
+        {
+            "user": wiltshire_admin.username,
+            "level": "secret",
+            "expires_on": until,
+            "reason": "x",
+        },
+    )
     assert self_grant.status_code == 403
 
 
-def test_trigger_reports_through_the_queue(client_for, council_partner, swrocu_officer,
-                                           wiltshire_analyst):  # fmt: skip
-    sent = _post(client_for(council_partner), f"{API}/triggers",
-                 {"title": "Flats", "summary": "Dealing", "suggested_kind": "ocg",
-                  "crime_type": "drugs"})  # fmt: skip
+def test_trigger_reports_through_the_queue(
+    client_for, council_partner, swrocu_officer, wiltshire_analyst
+):
+    sent = _post(
+        client_for(council_partner),
+        f"{API}/triggers",
+        {"title": "Flats", "summary": "Dealing", "suggested_kind": "ocg", "crime_type": "drugs"},
+    )
     assert sent.status_code == 201 and sent.json()["owner"] == "swrocu"
     rocu = client_for(swrocu_officer)
     queue = rocu.get(f"{API}/triggers").json()
     assert queue["count"] == 1
-    no_reason = _post(rocu, f"{API}/triggers/{sent.json()['id']}/decline",
-                      {"reason": "insufficient", "note": ""})  # fmt: skip
+    no_reason = _post(
+        rocu, f"{API}/triggers/{sent.json()['id']}/decline", {"reason": "insufficient", "note": ""}
+    )
     assert no_reason.status_code == 400
     accepted = _post(rocu, f"{API}/triggers/{sent.json()['id']}/accept-new", {"tier": "regional"})
     assert accepted.json()["status"] == "accepted_new" and accepted.json()["threat"]
     assert rocu.get(f"{API}/triggers").json()["count"] == 0
-    assert client_for(wiltshire_analyst).get(f"{API}/triggers/{sent.json()['id']}").status_code == 404
+    assert (
+        client_for(wiltshire_analyst).get(f"{API}/triggers/{sent.json()['id']}").status_code == 404
+    )
 
 
 def test_sars_packages_arrests_and_measures(client_for, wiltshire_analyst, dorset_analyst):
     client = client_for(wiltshire_analyst)
     today = dt.date.today().isoformat()
     ids = [
-        _post(client, f"{API}/sars", {"reference": f"U{n}", "received_on": today,
-                                       "reporter_sector": "bank"}).json()["id"]
+        _post(
+            client,
+            f"{API}/sars",
+            {"reference": f"U{n}", "received_on": today, "reporter_sector": "bank"},
+        ).json()["id"]
         for n in range(2)
-    ]  # fmt: skip
-    assert _post(client, f"{API}/sars/{ids[0]}/triage", {"outcome": "no_further_action"}).json()[
-        "status"
-    ] == "no_further_action"
-    package = _post(client, f"{API}/packages", {"sars": ids[1:], "produced_on": today,
-                                                "summary": "Cash deposits"})  # fmt: skip
+    ]
+    assert (
+        _post(client, f"{API}/sars/{ids[0]}/triage", {"outcome": "no_further_action"}).json()[
+            "status"
+        ]
+        == "no_further_action"
+    )
+    package = _post(
+        client,
+        f"{API}/packages",
+        {"sars": ids[1:], "produced_on": today, "summary": "Cash deposits"},
+    )
     assert package.status_code == 201 and package.json()["sars"] == ["U1"]
-    arrest = _post(client, f"{API}/arrests", {"custody_reference": "C1", "arrested_on": today,
-                                              "nationality": "Lithuanian"})  # fmt: skip
-    _post(client, f"{API}/arrests/{arrest.json()['id']}/check",
-          {"result": "requested", "requested_on": today})  # fmt: skip
+    arrest = _post(
+        client,
+        f"{API}/arrests",
+        {"custody_reference": "C1", "arrested_on": today, "nationality": "Lithuanian"},
+    )
+    _post(
+        client,
+        f"{API}/arrests/{arrest.json()['id']}/check",
+        {"result": "requested", "requested_on": today},
+    )
     measures = client.get(f"{API}/measures").json()
     row = next(r for r in measures["rows"] if r["slug"] == "wiltshire")
     assert (row["sars_received"], row["packages"], row["acro_checked"]) == (2, 1, 1)
     assert row["packages_per_100_sars"] == "50.0" and row["acro_share"] == "100.0"
     other = client_for(dorset_analyst)
     assert other.get(f"{API}/sars").json()["count"] == 0
-    assert _post(other, f"{API}/sars/{ids[0]}/triage", {"outcome": "intelligence"}).status_code == 404
+    assert (
+        _post(other, f"{API}/sars/{ids[0]}/triage", {"outcome": "intelligence"}).status_code == 404
+    )
 
 
 def test_an_import_through_the_api_is_all_or_nothing(client_for, wiltshire_analyst):
@@ -173,9 +222,16 @@ def test_an_import_through_the_api_is_all_or_nothing(client_for, wiltshire_analy
 
 
 @pytest.mark.parametrize(
-    "who, count", [("cleared_analyst", 1), ("swrocu_officer", 1), ("nca_officer", 1),
-                   ("inspector", 1), ("dorset_analyst", 0), ("council_partner", 0)],
-)  # fmt: skip
+    "who, count",
+    [
+        ("cleared_analyst", 1),
+        ("swrocu_officer", 1),
+        ("nca_officer", 1),
+        ("inspector", 1),
+        ("dorset_analyst", 0),
+        ("council_partner", 0),
+    ],
+)
 def test_who_sees_reports_through_the_api(request, client_for, report, who, count):
     made = report()
     client = client_for(request.getfixturevalue(who))
@@ -192,6 +248,9 @@ def test_anonymous_callers_are_refused(client):
 def test_a_partner_sharing_a_secret_copy_is_refused(client_for, cleared_rocu, report):
     made = report(classification="secret", actor=cleared_rocu)
     copy = services.sanitise_report(actor=cleared_rocu, report=made, text=CLEAN)
-    response = _post(client_for(cleared_rocu), f"{API}/sanitised/{copy.pk}/shares",
-                     {"organisation": "wiltshire-council"})  # fmt: skip
+    response = _post(
+        client_for(cleared_rocu),
+        f"{API}/sanitised/{copy.pk}/shares",
+        {"organisation": "wiltshire-council"},
+    )
     assert response.status_code == 400

@@ -47,8 +47,16 @@ def test_import_intel_rejects_the_whole_file_with_row_errors(tmp_path, cleared_a
     path.write_text(REPORTS.replace(",C,Police only,", ",C,,"))
     err = io.StringIO()
     with pytest.raises(CommandError, match="Nothing was imported"):
-        call_command("import-intel", str(path), "--owner", "wiltshire", "--as",
-                     "wiltshire.analyst", stdout=io.StringIO(), stderr=err)  # fmt: skip
+        call_command(
+            "import-intel",
+            str(path),
+            "--owner",
+            "wiltshire",
+            "--as",
+            "wiltshire.analyst",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert "line 3, column 'handling_conditions'" in err.getvalue()
     assert not IntelligenceReport.objects.exists()
 
@@ -63,16 +71,19 @@ def test_import_intel_refuses_an_uncleared_importer(tmp_path, uncleared_analyst)
 
 def test_import_intel_takes_sars_and_arrests_and_checks_them_first(tmp_path, wiltshire_analyst):
     sars = tmp_path / "sars.csv"
-    sars.write_text("reference,received_on,reporter_sector,status\nU1,2025-09-01,bank,awaiting\n"
-                    "U2,2025-09-02,gambling,no_further_action\n")  # fmt: skip
-    checked = _run("import-intel", str(sars), "--owner", "wiltshire", "--kind", "sars",
-                   "--dry-run")  # fmt: skip
+    sars.write_text(
+        "reference,received_on,reporter_sector,status\nU1,2025-09-01,bank,awaiting\n"
+        "U2,2025-09-02,gambling,no_further_action\n"
+    )
+    checked = _run("import-intel", str(sars), "--owner", "wiltshire", "--kind", "sars", "--dry-run")
     assert "would be imported" in checked and not SuspiciousActivityReport.objects.exists()
     _run("import-intel", str(sars), "--owner", "wiltshire", "--kind", "sars")
     assert SuspiciousActivityReport.objects.count() == 2
     arrests = tmp_path / "arrests.csv"
-    arrests.write_text("custody_reference,arrested_on,nationality,acro_result,requested_on\n"
-                       "C1,2025-09-01,Polish,requested,2025-09-02\n")  # fmt: skip
+    arrests.write_text(
+        "custody_reference,arrested_on,nationality,acro_result,requested_on\n"
+        "C1,2025-09-01,Polish,requested,2025-09-02\n"
+    )
     _run("import-intel", str(arrests), "--owner", "wiltshire", "--kind", "arrests")
     assert ForeignNationalArrest.objects.get().acro_result == "requested"
 
@@ -87,8 +98,9 @@ def test_import_intel_needs_a_real_file_and_owner(tmp_path):
 
 
 def test_the_trigger_queue_as_the_rocu_sees_it(council_partner, swrocu_officer, dorset_analyst):
-    trigger = services.submit_trigger_report(actor=council_partner, title="Broadway flats",
-                                             summary="Dealing")  # fmt: skip
+    trigger = services.submit_trigger_report(
+        actor=council_partner, title="Broadway flats", summary="Dealing"
+    )
     output = _run("trigger-queue", "--as", "swrocu.officer")
     assert trigger.reference in output and "1 trigger report." in output
     assert "No trigger reports match." in _run("trigger-queue", "--as", "dorset.analyst")
@@ -101,8 +113,9 @@ def test_the_trigger_queue_as_the_rocu_sees_it(council_partner, swrocu_officer, 
 def test_intel_measures_show_the_rates(wiltshire_analyst):
     today = dt.date.today()
     for n in range(3):
-        services.record_sar(actor=wiltshire_analyst, reference=f"S{n}", received_on=today,
-                            reporter_sector="bank")  # fmt: skip
+        services.record_sar(
+            actor=wiltshire_analyst, reference=f"S{n}", received_on=today, reporter_sector="bank"
+        )
     data = json.loads(_run("intel-measures", "--format", "json", "--as", "wiltshire.analyst"))
     wiltshire = next(r for r in data["rows"] if r["organisation"] == "Wiltshire")
     assert wiltshire["sars_received"] == 3 and wiltshire["packages_per_100_sars"] == "0.0"
@@ -113,10 +126,30 @@ def test_intel_measures_show_the_rates(wiltshire_analyst):
 
 def test_grant_clearance_from_the_command_line(wiltshire_admin, uncleared_analyst):
     until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    output = _run("grant-clearance", "wiltshire.uncleared", "--level", "secret", "--until", until,
-                  "--reason", "SOC unit", "--as", "wiltshire.admin")  # fmt: skip
+    output = _run(
+        "grant-clearance",
+        "wiltshire.uncleared",
+        "--level",
+        "secret",
+        "--until",
+        until,
+        "--reason",
+        "SOC unit",
+        "--as",
+        "wiltshire.admin",
+    )
     assert "is cleared up to secret" in output
     assert IntelClearance.objects.get().granted_by == wiltshire_admin
     with pytest.raises(CommandError, match="Another administrator"):
-        _run("grant-clearance", "wiltshire.admin", "--level", "secret", "--until", until,
-             "--reason", "x", "--as", "wiltshire.admin")  # fmt: skip
+        _run(
+            "grant-clearance",
+            "wiltshire.admin",
+            "--level",
+            "secret",
+            "--until",
+            until,
+            "--reason",
+            "x",
+            "--as",
+            "wiltshire.admin",
+        )

@@ -39,8 +39,9 @@ def made(report, cleared_analyst, council_partner):
     """A report, a sanitised copy shared with Wiltshire Council, and one not shared."""
     original = report()
     shared = services.sanitise_report(actor=cleared_analyst, report=original, text=CLEAN)
-    services.share_copy(actor=cleared_analyst, copy=shared,
-                        organisation=council_partner.organisation)  # fmt: skip
+    services.share_copy(
+        actor=cleared_analyst, copy=shared, organisation=council_partner.organisation
+    )
     kept = services.sanitise_report(actor=cleared_analyst, report=original, text=CLEAN + " Kept.")
     return {"report": original, "shared": shared, "kept": kept}
 
@@ -55,7 +56,9 @@ def test_a_cleared_analyst_reads_the_original_on_request(client_for, cleared_ana
     assert SECRET_WORDS not in page and "Read the original" in page
     read = client.post(url).content.decode()
     assert SECRET_WORDS in read and "your reading is recorded" in read
-    assert AuditEvent.objects.filter(action="intel.original_read", actor=cleared_analyst).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="intel.original_read", actor=cleared_analyst).count() == 1
+    )
 
 
 def test_an_uncleared_analyst_sees_the_grading_and_the_sanitised_copy_only(
@@ -107,17 +110,20 @@ def test_exports_carry_gradings_never_the_original(client_for, cleared_analyst, 
         ("other_partner", False, False),
     ],
 )
-def test_who_sees_a_report_and_who_reads_it(request, client_for, made, who, sees_report, reads,
-                                            make_user, org):  # fmt: skip
+def test_who_sees_a_report_and_who_reads_it(
+    request, client_for, made, who, sees_report, reads, make_user, org
+):
     if who == "other_partner":
         from socmap.orgs.models import Organisation, OrganisationKind
 
         hmrc = Organisation.objects.filter(kind=OrganisationKind.PARTNER).exclude(
             slug="wiltshire-council"
         ).first() or Organisation.objects.create(
-            name="HM Revenue and Customs", slug="hmrc", kind=OrganisationKind.PARTNER,
+            name="HM Revenue and Customs",
+            slug="hmrc",
+            kind=OrganisationKind.PARTNER,
             sector="hmrc",
-        )  # fmt: skip
+        )
         user = make_user(hmrc, "partner")
     else:
         user = request.getfixturevalue(who)
@@ -164,7 +170,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, made):
         assert response.status_code == 302 and "/login/" in response.url
 
 
-# --------------------------------------------------------------------------- recording and sanitising
+# --------------------------------------------------------------------------- recording, sanitising
 
 
 def _report_post(**overrides) -> dict:
@@ -191,8 +197,9 @@ def test_recording_a_report_on_the_page_refuses_code_c_without_conditions(
     assert refused.status_code == 400
     assert "Handling code C permits sharing only subject to conditions" in refused.content.decode()
     assert not IntelligenceReport.objects.exists()
-    mixed = client.post(reverse("intel:record"), _report_post(source_evaluation="B",
-                                                              handling_conditions="x"))  # fmt: skip
+    mixed = client.post(
+        reverse("intel:record"), _report_post(source_evaluation="B", handling_conditions="x")
+    )
     assert "is a 5x5x5 source evaluation" in mixed.content.decode()
     done = client.post(reverse("intel:record"), _report_post(handling_conditions="Police only"))
     assert done.status_code == 302
@@ -211,25 +218,37 @@ def test_the_sanitise_page_drafts_without_the_marked_passages(client_for, cleare
     url = reverse("intel:sanitise", args=[made["report"].pk])
     draft = client.get(url).content.decode()
     assert "source-identifying detail removed" in draft and SECRET_WORDS not in draft
-    refused = client.post(url, {"text": "From the Red Lion car wash", "classification": "official",
-                                "handling_conditions": "x"})  # fmt: skip
+    refused = client.post(
+        url,
+        {
+            "text": "From the Red Lion car wash",
+            "classification": "official",
+            "handling_conditions": "x",
+        },
+    )
     assert refused.status_code == 400 and "marked as source-identifying" in refused.content.decode()
     before = SanitisedCopy.objects.count()
-    client.post(url, {"text": "Clean text", "classification": "official",
-                      "handling_conditions": "Police only"})  # fmt: skip
+    client.post(
+        url,
+        {"text": "Clean text", "classification": "official", "handling_conditions": "Police only"},
+    )
     assert SanitisedCopy.objects.count() == before + 1
 
 
 def test_an_uncleared_analyst_cannot_sanitise(client_for, uncleared_analyst, made):
-    assert client_for(uncleared_analyst).get(
-        reverse("intel:sanitise", args=[made["report"].pk])
-    ).status_code == 403
+    assert (
+        client_for(uncleared_analyst)
+        .get(reverse("intel:sanitise", args=[made["report"].pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_sharing_a_copy_from_its_page(client_for, cleared_analyst, made, org):
     client = client_for(cleared_analyst)
-    response = client.post(reverse("intel:share", args=[made["kept"].pk]),
-                           {"organisation": org("Dorset").pk})  # fmt: skip
+    response = client.post(
+        reverse("intel:share", args=[made["kept"].pk]), {"organisation": org("Dorset").pk}
+    )
     assert response.status_code == 302
     page = client.get(reverse("intel:copy", args=[made["kept"].pk])).content.decode()
     assert "Dorset" in page
@@ -244,13 +263,20 @@ def test_an_administrator_grants_and_withdraws_clearance_on_the_page(
     client = client_for(wiltshire_admin)
     page = client.get(reverse("intel:clearances")).content.decode()
     assert "No one in your organisations is cleared" in page
-    response = client.post(reverse("intel:clearances"), {
-        "user": uncleared_analyst.pk, "level": "secret",
-        "expires_on": (dt.date.today() + 100 * DAY).isoformat(), "reason": "SOC unit",
-    })  # fmt: skip
+    response = client.post(
+        reverse("intel:clearances"),
+        {
+            "user": uncleared_analyst.pk,
+            "level": "secret",
+            "expires_on": (dt.date.today() + 100 * DAY).isoformat(),
+            "reason": "SOC unit",
+        },
+    )
     assert response.status_code == 302
     clearance = IntelClearance.objects.get()
-    assert uncleared_analyst.display_name in client.get(reverse("intel:clearances")).content.decode()
+    assert (
+        uncleared_analyst.display_name in client.get(reverse("intel:clearances")).content.decode()
+    )
     client.post(reverse("intel:revoke", args=[clearance.pk]), {"reason": "Moved on"})
     clearance.refresh_from_db()
     assert clearance.revoked_at is not None
@@ -269,12 +295,16 @@ def test_an_administrator_cannot_see_clearances_of_another_force(
     assert dorset_analyst.username not in page
     dorset_admin = make_user(org("Dorset"), "administrator")
     clearance = IntelClearance.objects.get()
-    assert client_for(wiltshire_admin).post(
-        reverse("intel:revoke", args=[clearance.pk]), {"reason": "x"}
-    ).status_code == 404
-    assert dorset_analyst.username in client_for(dorset_admin).get(
-        reverse("intel:clearances")
-    ).content.decode()
+    assert (
+        client_for(wiltshire_admin)
+        .post(reverse("intel:revoke", args=[clearance.pk]), {"reason": "x"})
+        .status_code
+        == 404
+    )
+    assert (
+        dorset_analyst.username
+        in client_for(dorset_admin).get(reverse("intel:clearances")).content.decode()
+    )
 
 
 # --------------------------------------------------------------------------- trigger reports
@@ -284,21 +314,33 @@ def test_a_partner_sends_a_trigger_report_and_the_rocu_accepts_it(
     client_for, council_partner, swrocu_officer, wiltshire_analyst
 ):
     partner = client_for(council_partner)
-    response = partner.post(reverse("intel:submit-trigger"), {
-        "title": "Cuckooed flat at Broadway", "summary": "Dealing from a tenant's flat.",
-        "suggested_kind": "ocg", "crime_type": "drugs",
-    })  # fmt: skip
+    response = partner.post(
+        reverse("intel:submit-trigger"),
+        {
+            "title": "Cuckooed flat at Broadway",
+            "summary": "Dealing from a tenant's flat.",
+            "suggested_kind": "ocg",
+            "crime_type": "drugs",
+        },
+    )
     trigger = TriggerReport.objects.get()
     assert response.status_code == 302
     rocu = client_for(swrocu_officer)
     queue = rocu.get(reverse("intel:triggers")).content.decode()
     assert trigger.reference in queue
-    assert trigger.reference not in client_for(wiltshire_analyst).get(
-        reverse("intel:triggers")
-    ).content.decode()
-    accepted = rocu.post(reverse("intel:accept-new", args=[trigger.pk]), {
-        "name": "Broadway cuckooing", "kind": "ocg", "crime_type": "drugs", "tier": "local",
-    })  # fmt: skip
+    assert (
+        trigger.reference
+        not in client_for(wiltshire_analyst).get(reverse("intel:triggers")).content.decode()
+    )
+    accepted = rocu.post(
+        reverse("intel:accept-new", args=[trigger.pk]),
+        {
+            "name": "Broadway cuckooing",
+            "kind": "ocg",
+            "crime_type": "drugs",
+            "tier": "local",
+        },
+    )
     assert accepted.status_code == 302
     trigger.refresh_from_db()
     assert trigger.status == "accepted_new"
@@ -321,8 +363,12 @@ def test_the_sender_sees_no_decision_buttons(client_for, council_partner):
     client = client_for(council_partner)
     page = client.get(reverse("intel:trigger", args=[trigger.pk])).content.decode()
     assert "Accept as a new threat" not in page
-    assert client.post(reverse("intel:decline", args=[trigger.pk]),
-                       {"reason": "other", "note": "z"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            reverse("intel:decline", args=[trigger.pk]), {"reason": "other", "note": "z"}
+        ).status_code
+        == 403
+    )
 
 
 def test_another_region_sees_no_trigger_report(client_for, council_partner, make_user, org):
@@ -342,61 +388,98 @@ def test_the_queue_exports(client_for, council_partner, swrocu_officer):
 
 def test_sars_are_recorded_and_triaged_on_the_page(client_for, wiltshire_analyst):
     client = client_for(wiltshire_analyst)
-    client.post(reverse("intel:record-sar"), {
-        "reference": "UKFIU-1", "received_on": dt.date.today().isoformat(),
-        "reporter_sector": "bank", "amount": "12,000",
-    })  # fmt: skip
+    client.post(
+        reverse("intel:record-sar"),
+        {
+            "reference": "UKFIU-1",
+            "received_on": dt.date.today().isoformat(),
+            "reporter_sector": "bank",
+            "amount": "12,000",
+        },
+    )
     sar = SuspiciousActivityReport.objects.get()
     client.post(reverse("intel:triage", args=[sar.pk]), {"outcome": "intelligence"})
     sar.refresh_from_db()
     assert sar.status == "intelligence"
     page = client.get(reverse("intel:sars")).content.decode()
     assert "UKFIU-1" in page
-    package = client.post(reverse("intel:package"), {
-        "sars": "UKFIU-1", "produced_on": dt.date.today().isoformat(), "summary": "Layering",
-    })  # fmt: skip
+    package = client.post(
+        reverse("intel:package"),
+        {
+            "sars": "UKFIU-1",
+            "produced_on": dt.date.today().isoformat(),
+            "summary": "Layering",
+        },
+    )
     assert package.status_code == 302
     sar.refresh_from_db()
     assert sar.status == "package"
 
 
-def test_a_package_of_sars_the_user_cannot_see_is_refused(client_for, wiltshire_analyst,
-                                                          dorset_analyst):  # fmt: skip
-    services.record_sar(actor=dorset_analyst, reference="D-1", received_on=dt.date.today(),
-                        reporter_sector="bank")  # fmt: skip
-    response = client_for(wiltshire_analyst).post(reverse("intel:package"), {
-        "sars": "D-1", "produced_on": dt.date.today().isoformat(), "summary": "x",
-    })  # fmt: skip
+def test_a_package_of_sars_the_user_cannot_see_is_refused(
+    client_for, wiltshire_analyst, dorset_analyst
+):
+    services.record_sar(
+        actor=dorset_analyst, reference="D-1", received_on=dt.date.today(), reporter_sector="bank"
+    )
+    response = client_for(wiltshire_analyst).post(
+        reverse("intel:package"),
+        {
+            "sars": "D-1",
+            "produced_on": dt.date.today().isoformat(),
+            "summary": "x",
+        },
+    )
     assert response.status_code == 400 and "No SARs you can see" in response.content.decode()
 
 
 def test_arrests_and_acro_checks_on_the_page(client_for, wiltshire_analyst, dorset_analyst):
     client = client_for(wiltshire_analyst)
-    client.post(reverse("intel:record-arrest"), {
-        "custody_reference": "WI/123", "arrested_on": dt.date.today().isoformat(),
-        "nationality": "Romanian", "acro_result": "not_requested",
-    })  # fmt: skip
+    client.post(
+        reverse("intel:record-arrest"),
+        {
+            "custody_reference": "WI/123",
+            "arrested_on": dt.date.today().isoformat(),
+            "nationality": "Romanian",
+            "acro_result": "not_requested",
+        },
+    )
     arrest = ForeignNationalArrest.objects.get()
-    client.post(reverse("intel:acro-check", args=[arrest.pk]),
-                {"result": "requested", "requested_on": dt.date.today().isoformat()})  # fmt: skip
+    client.post(
+        reverse("intel:acro-check", args=[arrest.pk]),
+        {"result": "requested", "requested_on": dt.date.today().isoformat()},
+    )
     arrest.refresh_from_db()
     assert arrest.acro_result == "requested"
     assert "WI/123" not in client_for(dorset_analyst).get(reverse("intel:acro")).content.decode()
-    assert client_for(dorset_analyst).post(
-        reverse("intel:acro-check", args=[arrest.pk]), {"result": "no_trace"}
-    ).status_code == 404
+    assert (
+        client_for(dorset_analyst)
+        .post(reverse("intel:acro-check", args=[arrest.pk]), {"result": "no_trace"})
+        .status_code
+        == 404
+    )
 
 
 def test_the_measures_page_shows_rates_with_what_they_are_from(client_for, wiltshire_analyst):
     today = dt.date.today()
     for n in range(4):
-        services.record_sar(actor=wiltshire_analyst, reference=f"S{n}",
-                            received_on=today - DAY, reporter_sector="bank")  # fmt: skip
-    services.record_arrest(actor=wiltshire_analyst, arrested_on=today, custody_reference="A",
-                           nationality="Polish", acro_result="requested",
-                           requested_on=today)  # fmt: skip
-    services.record_arrest(actor=wiltshire_analyst, arrested_on=today, custody_reference="B",
-                           nationality="Polish")  # fmt: skip
+        services.record_sar(
+            actor=wiltshire_analyst,
+            reference=f"S{n}",
+            received_on=today - DAY,
+            reporter_sector="bank",
+        )
+    services.record_arrest(
+        actor=wiltshire_analyst,
+        arrested_on=today,
+        custody_reference="A",
+        nationality="Polish",
+        acro_result="requested",
+        requested_on=today,
+    )
+    services.record_arrest(
+        actor=wiltshire_analyst, arrested_on=today, custody_reference="B", nationality="Polish"
+    )
     client = client_for(wiltshire_analyst)
     page = client.get(reverse("intel:measures")).content.decode()
     assert "— (no SARs)" not in page and "50.0%" in page
@@ -409,14 +492,18 @@ def test_the_measures_page_shows_rates_with_what_they_are_from(client_for, wilts
 
 def test_the_import_page_reports_every_bad_row_and_saves_nothing(client_for, cleared_analyst):
     content = (
-        "reported_on,source_type,grading_system,source_evaluation,intelligence_assessment,"
-        "handling_code,classification,text\n"
-        "2025-10-01,public,3x5x2,2,C,P,official,Fine\n"
-        "2025-10-02,public,3x5x2,B,C,P,official,Mixed up\n"
-    ).encode()
-    response = client_for(cleared_analyst).post(reverse("intel:import"), {
-        "kind": "reports", "file": SimpleUploadedFile("intel.csv", content, "text/csv"),
-    })  # fmt: skip
+        b"reported_on,source_type,grading_system,source_evaluation,intelligence_assessment,"
+        b"handling_code,classification,text\n"
+        b"2025-10-01,public,3x5x2,2,C,P,official,Fine\n"
+        b"2025-10-02,public,3x5x2,B,C,P,official,Mixed up\n"
+    )
+    response = client_for(cleared_analyst).post(
+        reverse("intel:import"),
+        {
+            "kind": "reports",
+            "file": SimpleUploadedFile("intel.csv", content, "text/csv"),
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Nothing was imported" in page and "5x5x5 source evaluation" in page
@@ -425,11 +512,15 @@ def test_the_import_page_reports_every_bad_row_and_saves_nothing(client_for, cle
 
 def test_empty_lists_say_so(client_for, cleared_analyst):
     client = client_for(cleared_analyst)
-    assert "There are no intelligence reports you can see yet" in client.get(
-        reverse("intel:list")
-    ).content.decode()
-    assert "No trigger reports are waiting" in client.get(reverse("intel:triggers")).content.decode()
-    assert "No suspicious activity reports you can see" in client.get(
-        reverse("intel:sars")
-    ).content.decode()
+    assert (
+        "There are no intelligence reports you can see yet"
+        in client.get(reverse("intel:list")).content.decode()
+    )
+    assert (
+        "No trigger reports are waiting" in client.get(reverse("intel:triggers")).content.decode()
+    )
+    assert (
+        "No suspicious activity reports you can see"
+        in client.get(reverse("intel:sars")).content.decode()
+    )
     assert "No SARs or arrests" in client.get(reverse("intel:measures")).content.decode()

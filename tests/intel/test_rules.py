@@ -30,17 +30,21 @@ def problems(**overrides):
 
 @pytest.mark.parametrize(
     "system, source, intelligence, handling",
-    [
-        ("3x5x2", s, i, "P")
-        for s in rules.SOURCE_3X5X2
-        for i in rules.INTELLIGENCE_3X5X2
-    ]
+    [("3x5x2", s, i, "P") for s in rules.SOURCE_3X5X2 for i in rules.INTELLIGENCE_3X5X2]
     + [("5x5x5", s, i, h) for s in "ABCDE" for i in "12345" for h in "1245"],
 )
 def test_every_grading_on_its_own_scale_is_accepted(system, source, intelligence, handling):
     reported = dt.date(2012, 1, 1) if system == "5x5x5" else dt.date(2025, 1, 1)
-    assert problems(system=system, source=source, intelligence=intelligence,
-                    handling=handling, reported_on=reported) == {}  # fmt: skip
+    assert (
+        problems(
+            system=system,
+            source=source,
+            intelligence=intelligence,
+            handling=handling,
+            reported_on=reported,
+        )
+        == {}
+    )
 
 
 def test_a_5x5x5_source_in_a_3x5x2_grading_says_which_scale_it_belongs_to():
@@ -52,8 +56,9 @@ def test_a_5x5x5_source_in_a_3x5x2_grading_says_which_scale_it_belongs_to():
 
 
 def test_a_3x5x2_assessment_in_a_5x5x5_grading_says_so():
-    found = problems(system="5x5x5", source="A", intelligence="B", handling="1",
-                     reported_on=dt.date(2010, 1, 1))  # fmt: skip
+    found = problems(
+        system="5x5x5", source="A", intelligence="B", handling="1", reported_on=dt.date(2010, 1, 1)
+    )
     assert "'B' is a 3x5x2 intelligence assessment" in found["intelligence_assessment"][0]
 
 
@@ -68,16 +73,33 @@ def test_a_value_on_neither_scale_is_refused():
 def test_handling_code_c_needs_written_conditions():
     assert "write them" in problems(handling="C")["handling_conditions"][0]
     assert problems(handling="C", conditions="Police use only") == {}
-    assert "Conditions go with handling code C" in problems(conditions="x")["handling_conditions"][0]
+    assert (
+        "Conditions go with handling code C" in problems(conditions="x")["handling_conditions"][0]
+    )
 
 
 def test_5x5x5_is_for_historic_records_only():
     cutover = dt.date(2020, 1, 1)
-    found = problems(system="5x5x5", source="A", intelligence="1", handling="1",
-                     reported_on=cutover, legacy_until=cutover)  # fmt: skip
+    found = problems(
+        system="5x5x5",
+        source="A",
+        intelligence="1",
+        handling="1",
+        reported_on=cutover,
+        legacy_until=cutover,
+    )
     assert "5x5x5 is for historic records" in found["grading_system"][0]
-    assert problems(system="5x5x5", source="A", intelligence="1", handling="1",
-                    reported_on=cutover - dt.timedelta(days=1), legacy_until=cutover) == {}  # fmt: skip
+    assert (
+        problems(
+            system="5x5x5",
+            source="A",
+            intelligence="1",
+            handling="1",
+            reported_on=cutover - dt.timedelta(days=1),
+            legacy_until=cutover,
+        )
+        == {}
+    )
 
 
 def test_a_grading_is_read_without_regard_to_case_or_spaces():
@@ -133,8 +155,9 @@ def test_a_copy_that_still_identifies_the_source_is_refused():
         original_classification="official_sensitive",
         classification="official_sensitive",
     )
-    assert "still contains text marked as source-identifying: 'the Red Lion car wash'" in (
-        found["text"][0]
+    assert (
+        "still contains text marked as source-identifying: 'the Red Lion car wash'"
+        in (found["text"][0])
     )
 
 
@@ -148,22 +171,28 @@ def test_four_words_in_a_row_of_a_marked_passage_are_enough_to_refuse_a_copy():
 
 def test_a_copy_with_markings_left_in_is_refused():
     found = rules.sanitisation_problems(
-        copy_text="Seen at [[somewhere]].", phrases=[], original_classification="official",
+        copy_text="Seen at [[somewhere]].",
+        phrases=[],
+        original_classification="official",
         classification="official",
-    )  # fmt: skip
+    )
     assert "[[ ]] source markings" in found["text"][0]
 
 
 def test_a_copy_cannot_be_classified_above_its_original():
     found = rules.sanitisation_problems(
-        copy_text="Clean.", phrases=[], original_classification="official",
+        copy_text="Clean.",
+        phrases=[],
+        original_classification="official",
         classification="secret",
-    )  # fmt: skip
+    )
     assert found["classification"] == ["A sanitised copy cannot be classified above its original."]
 
 
-@given(st.text(alphabet="abcdefghij [", min_size=0, max_size=60),
-       st.text(alphabet="klmnop", min_size=3, max_size=12))  # fmt: skip
+@given(
+    st.text(alphabet="abcdefghij [", min_size=0, max_size=60),
+    st.text(alphabet="klmnop", min_size=3, max_size=12),
+)
 def test_the_draft_never_keeps_a_marked_passage(before, secret):
     text = f"{before} [[{secret}]] end"
     assert not rules.leaked_phrases(rules.draft_sanitised(text), [secret])

@@ -27,8 +27,13 @@ def test_lifetime_alerts_list_releases_expiries_and_people_to_consider(
     cole = person("Releasing")
     active_group(members=[cole])
     custody(cole, release_in=30)
-    ending = grant(person("Ending"), "kcpo", by="police", duration_months=6,
-                   decided_on=dt.date.today() - 150 * DAY)  # fmt: skip
+    ending = grant(
+        person("Ending"),
+        "kcpo",
+        by="police",
+        duration_months=6,
+        decided_on=dt.date.today() - 150 * DAY,
+    )
     output = _run("lifetime-alerts", "--days", "90", "--as", "wiltshire.offender")
     assert "Releases in the next 90 days: 1" in output and "RELEASING" in output
     assert "Orders ending in the next 90 days: 1" in output and ending.reference in output
@@ -60,8 +65,9 @@ def test_the_orders_command_filters_and_writes_csv(offender_manager, grant, pers
 def test_expire_orders_records_the_expiry_of_orders_past_their_last_day(
     offender_manager, grant, person
 ):
-    old = grant(person(), "kcpo", by="police", duration_months=6,
-                decided_on=dt.date.today() - 300 * DAY)  # fmt: skip
+    old = grant(
+        person(), "kcpo", by="police", duration_months=6, decided_on=dt.date.today() - 300 * DAY
+    )
     output = _run("expire-orders", "--as", "wiltshire.offender")
     assert old.reference in output and "Recorded the expiry of 1 order." in output
     assert Order.objects.get().status == "expired"

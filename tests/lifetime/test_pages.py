@@ -55,7 +55,9 @@ def test_offender_manager_records_an_order_with_a_condition(client_for, offender
     assert f'value="{cole.pk}"' in form.content.decode()
     response = client.post(reverse("lifetime:record"), _order_post(cole))
     order = Order.objects.get()
-    assert response.status_code == 302 and response.url == reverse("lifetime:order", args=[order.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "lifetime:order", args=[order.pk]
+    )
     assert order.current_conditions.get().details == {"area": "Broadway estate, Chippenham"}
     page = client.get(response.url).content.decode()
     assert "Serious Crime Prevention Order" in page
@@ -104,8 +106,9 @@ def test_recording_custody_and_the_release_on_the_pages(client_for, offender_man
     )
     record = CustodyRecord.objects.get()
     assert response.status_code == 302
-    client.post(reverse("lifetime:record"), _order_post(cole, starts_on_release="on",
-                                                        duration_months="24"))  # fmt: skip
+    client.post(
+        reverse("lifetime:record"), _order_post(cole, starts_on_release="on", duration_months="24")
+    )
     order = Order.objects.get()
     assert order.start_is_provisional
     client.post(reverse("lifetime:release", args=[record.pk]), {"released_on": today.isoformat()})
@@ -116,10 +119,16 @@ def test_recording_custody_and_the_release_on_the_pages(client_for, offender_man
 def test_an_application_is_granted_on_its_page(client_for, offender_manager, person):
     cole = person()
     client = client_for(offender_manager)
-    client.post(reverse("lifetime:record"), _order_post(
-        cole, status="applied", decided_on=None, applied_on=(dt.date.today() - 10 * DAY).isoformat(),
-        duration_months=None,
-    ))  # fmt: skip
+    client.post(
+        reverse("lifetime:record"),
+        _order_post(
+            cole,
+            status="applied",
+            decided_on=None,
+            applied_on=(dt.date.today() - 10 * DAY).isoformat(),
+            duration_months=None,
+        ),
+    )
     order = Order.objects.get()
     assert order.status == "applied"
     response = client.post(
@@ -179,8 +188,13 @@ def test_the_alerts_show_releases_expiries_and_people_to_consider(
     soon = person("Soonrelease")
     active_group(members=[soon])
     custody(soon, release_in=15)
-    ending = grant(person("Endingorder"), "kcpo", by="police", duration_months=6,
-                   decided_on=dt.date.today() - 150 * DAY)  # fmt: skip
+    ending = grant(
+        person("Endingorder"),
+        "kcpo",
+        by="police",
+        duration_months=6,
+        decided_on=dt.date.today() - 150 * DAY,
+    )
     page = client_for(offender_manager).get(reverse("lifetime:alerts")).content.decode()
     assert "SOONRELEASE" in page and ending.reference in page
     assert "Convicted members waiting for a decision" in page  # the custody counts
@@ -211,10 +225,14 @@ def test_the_order_list_filters_sorts_and_exports(client_for, offender_manager, 
 
 def test_the_lists_say_so_when_empty(client_for, offender_manager):
     client = client_for(offender_manager)
-    assert "There are no orders you can see yet" in client.get(reverse("lifetime:orders")).content.decode()
-    assert "No one you can see is recorded in custody" in client.get(
-        reverse("lifetime:custody-list")
-    ).content.decode()
+    assert (
+        "There are no orders you can see yet"
+        in client.get(reverse("lifetime:orders")).content.decode()
+    )
+    assert (
+        "No one you can see is recorded in custody"
+        in client.get(reverse("lifetime:custody-list")).content.decode()
+    )
     assert "No breaches are recorded" in client.get(reverse("lifetime:breaches")).content.decode()
 
 
@@ -236,8 +254,13 @@ def test_breaches_awaiting_a_disruption_are_recorded_from_the_list(
     cole = person()
     active_group(members=[cole])
     order = grant(cole, decided_on=dt.date.today() - 20 * DAY)
-    breach = record_breach(actor=offender_manager, order=order, occurred_on=dt.date.today(),
-                           description="Curfew", outcome=outcome("recalled"))  # fmt: skip
+    breach = record_breach(
+        actor=offender_manager,
+        order=order,
+        occurred_on=dt.date.today(),
+        description="Curfew",
+        outcome=outcome("recalled"),
+    )
     client = client_for(wiltshire_analyst)
     page = client.get(reverse("lifetime:breaches"), {"awaiting": "1"}).content.decode()
     assert breach.reference in page and "Record as a disruption" in page
@@ -253,8 +276,13 @@ def test_the_offender_managers_dashboard_shows_releases_and_expiring_orders(
     client_for, offender_manager, person, custody, grant
 ):
     custody(person("Releasedsoon"), release_in=10)
-    grant(person("Expiring"), "kcpo", by="police", duration_months=6,
-          decided_on=dt.date.today() - 170 * DAY)  # fmt: skip
+    grant(
+        person("Expiring"),
+        "kcpo",
+        by="police",
+        duration_months=6,
+        decided_on=dt.date.today() - 170 * DAY,
+    )
     page = client_for(offender_manager).get(reverse("dashboard")).content.decode()
     assert "Releases in the next 90 days" in page and "RELEASEDSOON" in page
     assert "Orders expiring in the next 90 days" in page and "EXPIRING" in page
@@ -286,8 +314,9 @@ def records(grant, custody, person, offender_manager):
         ("other_region", False),
     ],
 )
-def test_who_sees_an_order_and_a_custody_record(request, client_for, records, who, sees, make_user,
-                                                org):  # fmt: skip
+def test_who_sees_an_order_and_a_custody_record(
+    request, client_for, records, who, sees, make_user, org
+):
     user = (
         make_user(org("Thames Valley"), "offender_manager")
         if who == "other_region"
@@ -305,8 +334,9 @@ def test_who_sees_an_order_and_a_custody_record(request, client_for, records, wh
     assert (len(exported) == 2) == sees
 
 
-def test_a_partner_sees_an_order_shared_with_it(client_for, council_partner, offender_manager,
-                                                records):  # fmt: skip
+def test_a_partner_sees_an_order_shared_with_it(
+    client_for, council_partner, offender_manager, records
+):
     order = records["lifetime:order"]
     share_record(actor=offender_manager, record=order, organisation=council_partner.organisation)
     assert Share.objects.exists()
@@ -314,7 +344,10 @@ def test_a_partner_sees_an_order_shared_with_it(client_for, council_partner, off
     page = client.get(reverse("lifetime:order", args=[order.pk]))
     assert page.status_code == 200
     assert "A person not shared with you" in page.content.decode()
-    assert client.get(reverse("lifetime:custody", args=[records["lifetime:custody"].pk])).status_code == 404
+    assert (
+        client.get(reverse("lifetime:custody", args=[records["lifetime:custody"].pk])).status_code
+        == 404
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, records):
@@ -335,6 +368,9 @@ def test_an_inspector_sees_but_cannot_change(client_for, inspector, records):
 
 def test_another_force_cannot_act_on_an_order_it_cannot_see(client_for, dorset_analyst, records):
     order = records["lifetime:order"]
-    assert client_for(dorset_analyst).post(
-        reverse("lifetime:discharge", args=[order.pk]), {"discharged_on": "2026-01-01"}
-    ).status_code == 404
+    assert (
+        client_for(dorset_analyst)
+        .post(reverse("lifetime:discharge", args=[order.pk]), {"discharged_on": "2026-01-01"})
+        .status_code
+        == 404
+    )

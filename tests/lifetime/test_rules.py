@@ -77,16 +77,20 @@ def test_a_leap_day_birthday_counts_from_the_first_of_march_in_other_years():
     assert rules.birthday(born, 16) == dt.date(2024, 2, 29)
 
 
-@given(st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2020, 12, 31)),
-       st.integers(min_value=1, max_value=60))  # fmt: skip
+@given(
+    st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2020, 12, 31)),
+    st.integers(min_value=1, max_value=60),
+)
 def test_the_age_changes_exactly_on_the_birthday(born, years):
     day = rules.birthday(born, years)
     assert rules.age_on(born, day) == years
     assert rules.age_on(born, day - dt.timedelta(days=1)) == years - 1
 
 
-@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2015, 12, 31)),
-       st.integers(min_value=10, max_value=21))  # fmt: skip
+@given(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2015, 12, 31)),
+    st.integers(min_value=10, max_value=21),
+)
 def test_the_minimum_age_is_refused_the_day_before_and_met_on_the_birthday(born, minimum):
     day = rules.birthday(born, minimum)
     assert rules.age_problem(minimum, born, day, "order") == ""
@@ -102,7 +106,9 @@ def test_an_age_limit_needs_a_date_of_birth():
 
 # --------------------------------------------------------------------------- duration limits
 
-SCPO = OrderTypeRule("scpo", "Serious Crime Prevention Order", DurationLimits(max_months=60), minimum_age=18)
+SCPO = OrderTypeRule(
+    "scpo", "Serious Crime Prevention Order", DurationLimits(max_months=60), minimum_age=18
+)
 STPO = OrderTypeRule("stpo", "STPO", DurationLimits(min_months=60, indefinite=True))
 KCPO = OrderTypeRule("kcpo", "KCPO", DurationLimits(min_months=6, max_months=24))
 CBO = OrderTypeRule(
@@ -118,17 +124,19 @@ FRO = OrderTypeRule(
     max_months_magistrates=60,
     max_months_life_sentence=240,
 )
-CLOSURE = OrderTypeRule("closure", "Closure order", DurationLimits(max_months=6),
-                        max_months_initial=3)  # fmt: skip
+CLOSURE = OrderTypeRule(
+    "closure", "Closure order", DurationLimits(max_months=6), max_months_initial=3
+)
 CONFISCATION = OrderTypeRule("conf", "Confiscation", DurationLimits(time_limited=False))
 
 limits = st.builds(
-    lambda low, span, indefinite: DurationLimits(low, low + span if span is not None else None,
-                                                 indefinite),
+    lambda low, span, indefinite: DurationLimits(
+        low, low + span if span is not None else None, indefinite
+    ),
     st.integers(min_value=1, max_value=120),
     st.one_of(st.none(), st.integers(min_value=0, max_value=240)),
     st.booleans(),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=300)
@@ -176,13 +184,14 @@ def test_the_statutory_limits_in_words():
         "A Serious Crime Prevention Order lasts at most 5 years; 5 years and 1 month is too long."
     ]
     afo = DurationLimits(max_months=24)
-    assert rules.duration_problems(
-        afo, start=None, months=25, type_name="account freezing order"
-    )["duration_months"][0].startswith("An account freezing order lasts at most 2 years")
+    assert rules.duration_problems(afo, start=None, months=25, type_name="account freezing order")[
+        "duration_months"
+    ][0].startswith("An account freezing order lasts at most 2 years")
     kcpo = rules.limits_for(KCPO, age=15)
-    assert "at least 6 months; 5 months is too short" in rules.duration_problems(
-        kcpo, start=None, months=5
-    )["duration_months"][0]
+    assert (
+        "at least 6 months; 5 months is too short"
+        in rules.duration_problems(kcpo, start=None, months=5)["duration_months"][0]
+    )
 
 
 def test_until_further_order_only_where_the_statute_allows_it():
@@ -192,17 +201,21 @@ def test_until_further_order_only_where_the_statute_allows_it():
 
 
 def test_a_duration_is_given_once():
-    assert "not more" in rules.duration_problems(
-        SCPO.duration, start=dt.date(2024, 1, 1), months=12, end=dt.date(2024, 12, 31)
-    )["duration"][0]
+    assert (
+        "not more"
+        in rules.duration_problems(
+            SCPO.duration, start=dt.date(2024, 1, 1), months=12, end=dt.date(2024, 12, 31)
+        )["duration"][0]
+    )
     assert "Give the duration" in rules.duration_problems(SCPO.duration, start=None)["duration"][0]
 
 
 def test_an_order_with_no_duration_refuses_one():
     assert rules.duration_problems(CONFISCATION.duration, start=None) == {}
-    assert "no fixed duration" in rules.duration_problems(
-        CONFISCATION.duration, start=None, months=12
-    )["duration"][0]
+    assert (
+        "no fixed duration"
+        in rules.duration_problems(CONFISCATION.duration, start=None, months=12)["duration"][0]
+    )
 
 
 def test_an_end_before_the_start_is_refused():
@@ -348,13 +361,15 @@ def test_a_sentence_with_its_expected_release_is_accepted():
 
 
 def test_the_expected_release_must_fall_within_the_sentence():
-    assert "after the sentence expires (1 March 2028)" in _custody(
-        expected_release_on=dt.date(2028, 3, 2)
-    )["expected_release_on"][0]
+    assert (
+        "after the sentence expires (1 March 2028)"
+        in _custody(expected_release_on=dt.date(2028, 3, 2))["expected_release_on"][0]
+    )
     assert _custody(expected_release_on=dt.date(2028, 3, 1)) == {}
-    assert "before custody began" in _custody(
-        expected_release_on=dt.date(2024, 2, 28)
-    )["expected_release_on"][0]
+    assert (
+        "before custody began"
+        in _custody(expected_release_on=dt.date(2024, 2, 28))["expected_release_on"][0]
+    )
 
 
 @pytest.mark.parametrize(
@@ -374,8 +389,10 @@ def test_custody_records_that_cannot_be_right_are_refused(overrides, field_name)
 
 
 def test_a_life_sentence_has_no_length_and_no_latest_release():
-    assert _custody(sentence_months=None, indeterminate=True,
-                    expected_release_on=dt.date(2044, 1, 1)) == {}  # fmt: skip
+    assert (
+        _custody(sentence_months=None, indeterminate=True, expected_release_on=dt.date(2044, 1, 1))
+        == {}
+    )
 
 
 @given(st.integers(min_value=1, max_value=480), st.integers(min_value=0, max_value=480))

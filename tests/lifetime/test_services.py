@@ -110,11 +110,23 @@ def test_an_order_longer_than_its_statute_allows_is_refused(grant, person):
 def test_an_order_shorter_than_its_statute_allows_is_refused(grant, person, today):
     start = today - 5 * DAY
     with pytest.raises(InvalidInput) as refused:
-        grant(person(), "stpo", by="police", duration_months=None, decided_on=start,
-              ends_on=services.rules.last_day(start, 60) - DAY)  # fmt: skip
+        grant(
+            person(),
+            "stpo",
+            by="police",
+            duration_months=None,
+            decided_on=start,
+            ends_on=services.rules.last_day(start, 60) - DAY,
+        )
     assert "at least 5 years" in _text(refused.value)
-    exactly = grant(person("Marsh"), "stpo", by="police", duration_months=None,
-                    decided_on=start, ends_on=services.rules.last_day(start, 60))  # fmt: skip
+    exactly = grant(
+        person("Marsh"),
+        "stpo",
+        by="police",
+        duration_months=None,
+        decided_on=start,
+        ends_on=services.rules.last_day(start, 60),
+    )
     assert exactly.ends_on == services.rules.last_day(start, 60)
 
 
@@ -209,8 +221,9 @@ def test_an_order_on_release_takes_months_not_an_end_date(grant, person, custody
     cole = person()
     custody(cole)
     with pytest.raises(InvalidInput) as refused:
-        grant(cole, "scpo", duration_months=None, starts_on_release=True,
-              ends_on=today + 1000 * DAY)  # fmt: skip
+        grant(
+            cole, "scpo", duration_months=None, starts_on_release=True, ends_on=today + 1000 * DAY
+        )
     assert "duration in months" in _text(refused.value)
 
 
@@ -252,9 +265,11 @@ def test_a_new_expected_release_moves_a_provisional_start(
     spell = custody(cole, release_in=300)
     order = grant(cole, "scpo", duration_months=60, starts_on_release=True)
     services.update_custody(
-        actor=offender_manager, custody=spell, expected_release_on=today + 200 * DAY,
+        actor=offender_manager,
+        custody=spell,
+        expected_release_on=today + 200 * DAY,
         reason="Parole board date",
-    )  # fmt: skip
+    )
     order.refresh_from_db()
     assert order.starts_on == today + 200 * DAY and order.start_is_provisional
     assert order.events.last().action == OrderAction.START_MOVED
@@ -272,27 +287,42 @@ def test_an_application_is_granted_or_refused_later(
 ):
     cole = person()
     applied = services.record_order(
-        actor=offender_manager, nominal=cole, order_type=order_type("scpo"),
-        applicant=applicant("cps"), status="applied", applied_on=today - 20 * DAY,
-    )  # fmt: skip
+        actor=offender_manager,
+        nominal=cole,
+        order_type=order_type("scpo"),
+        applicant=applicant("cps"),
+        status="applied",
+        applied_on=today - 20 * DAY,
+    )
     assert applied.state() == OrderState.PENDING
     with pytest.raises(InvalidInput) as early:
-        services.grant_order(actor=offender_manager, order=applied,
-                             decided_on=today - 21 * DAY, duration_months=24)  # fmt: skip
+        services.grant_order(
+            actor=offender_manager, order=applied, decided_on=today - 21 * DAY, duration_months=24
+        )
     assert "before the application" in _text(early.value)
     services.grant_order(
-        actor=offender_manager, order=applied, decided_on=today - 2 * DAY, duration_months=24,
-        conditions=[ConditionInput("curfew", "Curfew 21:00 to 07:00",
-                                   {"from_time": "21:00", "to_time": "07:00"})],
-    )  # fmt: skip
+        actor=offender_manager,
+        order=applied,
+        decided_on=today - 2 * DAY,
+        duration_months=24,
+        conditions=[
+            ConditionInput(
+                "curfew", "Curfew 21:00 to 07:00", {"from_time": "21:00", "to_time": "07:00"}
+            )
+        ],
+    )
     applied.refresh_from_db()
     assert applied.status == OrderStatus.GRANTED and applied.current_conditions.count() == 1
     assert [e.action for e in applied.events.all()] == ["applied", "granted"]
 
     other = services.record_order(
-        actor=offender_manager, nominal=person("Other"), order_type=order_type("scpo"),
-        applicant=applicant("cps"), status="applied", applied_on=today - 20 * DAY,
-    )  # fmt: skip
+        actor=offender_manager,
+        nominal=person("Other"),
+        order_type=order_type("scpo"),
+        applicant=applicant("cps"),
+        status="applied",
+        applied_on=today - 20 * DAY,
+    )
     with pytest.raises(InvalidInput) as no_reason:
         services.refuse_order(actor=offender_manager, order=other, decided_on=today, reason=" ")
     assert "why the court refused" in _text(no_reason.value)
@@ -305,34 +335,50 @@ def test_an_application_is_granted_or_refused_later(
 
 def test_a_refused_order_cannot_be_granted(offender_manager, person, order_type, applicant, today):
     order = services.record_order(
-        actor=offender_manager, nominal=person(), order_type=order_type("scpo"),
-        applicant=applicant("cps"), status="applied", applied_on=today - 5 * DAY,
-    )  # fmt: skip
+        actor=offender_manager,
+        nominal=person(),
+        order_type=order_type("scpo"),
+        applicant=applicant("cps"),
+        status="applied",
+        applied_on=today - 5 * DAY,
+    )
     services.refuse_order(actor=offender_manager, order=order, decided_on=today, reason="No")
     with pytest.raises(InvalidInput) as refused:
-        services.grant_order(actor=offender_manager, order=order, decided_on=today,
-                             duration_months=12)  # fmt: skip
+        services.grant_order(
+            actor=offender_manager, order=order, decided_on=today, duration_months=12
+        )
     assert "only an order that is applied for" in _text(refused.value)
 
 
 def test_conditions_are_structured_and_checked(grant, person):
     cole, associate = person(), person("Associate")
     with pytest.raises(InvalidInput) as refused:
-        grant(cole, "scpo", conditions=[
-            ConditionInput("non_association", "Not to contact the co-accused"),
-            ConditionInput("curfew", "Curfew", {"from_time": "9pm", "to_time": "07:00"}),
-            ConditionInput("teleport", "Stay put"),
-        ])  # fmt: skip
+        grant(
+            cole,
+            "scpo",
+            conditions=[
+                ConditionInput("non_association", "Not to contact the co-accused"),
+                ConditionInput("curfew", "Curfew", {"from_time": "9pm", "to_time": "07:00"}),
+                ConditionInput("teleport", "Stay put"),
+            ],
+        )
     message = _text(refused.value)
     assert "Condition 1: give 'the person not to associate with'" in message
     assert "'9pm' is not a time" in message
     assert "Condition 3: choose what kind" in message
     assert not Order.objects.exists()
-    order = grant(cole, "scpo", conditions=[
-        ConditionInput("non_association", "Not to contact J Associate", associate=associate),
-        ConditionInput("exclusion_zone", "Not to enter Swindon town centre",
-                       {"area": "Swindon town centre"}),
-    ])  # fmt: skip
+    order = grant(
+        cole,
+        "scpo",
+        conditions=[
+            ConditionInput("non_association", "Not to contact J Associate", associate=associate),
+            ConditionInput(
+                "exclusion_zone",
+                "Not to enter Swindon town centre",
+                {"area": "Swindon town centre"},
+            ),
+        ],
+    )
     kinds = sorted(c.kind for c in order.current_conditions)
     assert kinds == ["exclusion_zone", "non_association"]
     assert order.conditions.get(kind="non_association").associate == associate
@@ -341,20 +387,38 @@ def test_conditions_are_structured_and_checked(grant, person):
 def test_a_variation_extends_within_the_statute_and_keeps_removed_conditions(
     offender_manager, grant, person, today
 ):
-    order = grant(person(), "scpo", duration_months=24, decided_on=today - 100 * DAY,
-                  conditions=[ConditionInput("devices", "One phone only")])  # fmt: skip
+    order = grant(
+        person(),
+        "scpo",
+        duration_months=24,
+        decided_on=today - 100 * DAY,
+        conditions=[ConditionInput("devices", "One phone only")],
+    )
     with pytest.raises(InvalidInput) as refused:
-        services.vary_order(actor=offender_manager, order=order, varied_on=today,
-                            reason="Extended", duration_months=61)  # fmt: skip
+        services.vary_order(
+            actor=offender_manager,
+            order=order,
+            varied_on=today,
+            reason="Extended",
+            duration_months=61,
+        )
     assert "at most 5 years" in _text(refused.value)
     condition = order.current_conditions.get()
     services.vary_order(
-        actor=offender_manager, order=order, varied_on=today, reason="Extended on application",
-        duration_months=60, remove_conditions=[condition.pk],
-        add_conditions=[ConditionInput("reporting", "Report weekly",
-                                       {"where": "Melksham police station",
-                                        "frequency": "weekly"})],
-    )  # fmt: skip
+        actor=offender_manager,
+        order=order,
+        varied_on=today,
+        reason="Extended on application",
+        duration_months=60,
+        remove_conditions=[condition.pk],
+        add_conditions=[
+            ConditionInput(
+                "reporting",
+                "Report weekly",
+                {"where": "Melksham police station", "frequency": "weekly"},
+            )
+        ],
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.VARIED
     assert order.ends_on == services.rules.last_day(today - 100 * DAY, 60)
@@ -368,13 +432,25 @@ def test_a_closure_order_is_made_for_three_months_and_extended_to_six(
 ):
     with pytest.raises(InvalidInput):
         grant(person(), "closure-order", by="police", court="magistrates", duration_months=4)
-    order = grant(person("Premises"), "closure-order", by="police", court="magistrates",
-                  duration_months=3, decided_on=today - 20 * DAY)  # fmt: skip
+    order = grant(
+        person("Premises"),
+        "closure-order",
+        by="police",
+        court="magistrates",
+        duration_months=3,
+        decided_on=today - 20 * DAY,
+    )
     with pytest.raises(InvalidInput):
-        services.vary_order(actor=offender_manager, order=order, varied_on=today,
-                            reason="Extension", duration_months=7)  # fmt: skip
-    services.vary_order(actor=offender_manager, order=order, varied_on=today,
-                        reason="Extension", duration_months=6)  # fmt: skip
+        services.vary_order(
+            actor=offender_manager,
+            order=order,
+            varied_on=today,
+            reason="Extension",
+            duration_months=7,
+        )
+    services.vary_order(
+        actor=offender_manager, order=order, varied_on=today, reason="Extension", duration_months=6
+    )
     order.refresh_from_db()
     assert order.duration_months == 6
 
@@ -389,21 +465,21 @@ def test_a_variation_must_change_something(offender_manager, grant, person, toda
 def test_a_discharge_needs_its_reason_and_ends_the_order(offender_manager, grant, person, today):
     order = grant(person())
     with pytest.raises(InvalidInput):
-        services.discharge_order(actor=offender_manager, order=order, discharged_on=today,
-                                 reason="")  # fmt: skip
+        services.discharge_order(
+            actor=offender_manager, order=order, discharged_on=today, reason=""
+        )
     services.discharge_order(
         actor=offender_manager, order=order, discharged_on=today, reason="Appeal allowed"
     )
     order.refresh_from_db()
     assert order.status == OrderStatus.DISCHARGED and order.ended_on == today
     with pytest.raises(InvalidInput):
-        services.discharge_order(actor=offender_manager, order=order, discharged_on=today,
-                                 reason="Again")  # fmt: skip
+        services.discharge_order(
+            actor=offender_manager, order=order, discharged_on=today, reason="Again"
+        )
 
 
-def test_orders_past_their_last_day_are_recorded_as_expired(
-    offender_manager, grant, person, today
-):
+def test_orders_past_their_last_day_are_recorded_as_expired(offender_manager, grant, person, today):
     old = grant(person(), "kcpo", by="police", duration_months=6, decided_on=today - 200 * DAY)
     current = grant(person("Current"), "scpo", duration_months=12)
     expired = services.expire_orders(actor=offender_manager)
@@ -432,9 +508,13 @@ def test_a_partner_and_an_inspector_record_no_orders(
     for actor in (council_partner, inspector):
         with pytest.raises(PermissionDenied):
             services.record_order(
-                actor=actor, nominal=person(), order_type=order_type("scpo"),
-                applicant=applicant("cps"), decided_on=today, duration_months=12,
-            )  # fmt: skip
+                actor=actor,
+                nominal=person(),
+                order_type=order_type("scpo"),
+                applicant=applicant("cps"),
+                decided_on=today,
+                duration_months=12,
+            )
 
 
 def test_an_order_cannot_be_dated_in_the_future(grant, person, today):
@@ -488,14 +568,21 @@ def test_an_offender_manager_records_the_breach_and_an_analyst_the_disruption(
     order = grant(cole, decided_on=today - 60 * DAY)
     with pytest.raises(PermissionDenied):
         services.record_breach(
-            actor=offender_manager, order=order, occurred_on=today, description="Curfew breach",
-            outcome=outcome("charged"), record_as_disruption=True,
-        )  # fmt: skip
+            actor=offender_manager,
+            order=order,
+            occurred_on=today,
+            description="Curfew breach",
+            outcome=outcome("charged"),
+            record_as_disruption=True,
+        )
     assert not Breach.objects.exists() and not Disruption.objects.exists()
     breach = services.record_breach(
-        actor=offender_manager, order=order, occurred_on=today, description="Curfew breach",
+        actor=offender_manager,
+        order=order,
+        occurred_on=today,
+        description="Curfew breach",
         outcome=outcome("charged"),
-    )  # fmt: skip
+    )
     assert breach.awaits_disruption
     assert list(selectors.breaches_awaiting_disruption(wiltshire_analyst)) == [breach]
     services.record_breach_disruption(actor=wiltshire_analyst, breach=breach)
@@ -510,9 +597,13 @@ def test_a_breach_with_no_action_is_no_disruption(dual_officer, grant, person, o
     order = grant(person(), actor=dual_officer)
     with pytest.raises(InvalidInput) as refused:
         services.record_breach(
-            actor=dual_officer, order=order, occurred_on=today, description="Late home",
-            outcome=outcome("warning"), record_as_disruption=True,
-        )  # fmt: skip
+            actor=dual_officer,
+            order=order,
+            occurred_on=today,
+            description="Late home",
+            outcome=outcome("warning"),
+            record_as_disruption=True,
+        )
     assert "not enforcement action" in _text(refused.value)
 
 
@@ -520,9 +611,13 @@ def test_a_breach_disruption_needs_a_threat(dual_officer, grant, person, outcome
     order = grant(person(), actor=dual_officer)
     with pytest.raises(InvalidInput) as refused:
         services.record_breach(
-            actor=dual_officer, order=order, occurred_on=today, description="Breach",
-            outcome=outcome("arrested"), record_as_disruption=True,
-        )  # fmt: skip
+            actor=dual_officer,
+            order=order,
+            occurred_on=today,
+            description="Breach",
+            outcome=outcome("arrested"),
+            record_as_disruption=True,
+        )
     assert "not linked to a threat" in _text(refused.value)
     assert not Breach.objects.exists()
 
@@ -532,22 +627,37 @@ def test_a_breach_must_fall_while_the_order_is_in_force(
 ):
     order = grant(person(), decided_on=today - 10 * DAY)
     with pytest.raises(InvalidInput) as early:
-        services.record_breach(actor=offender_manager, order=order,
-                               occurred_on=today - 11 * DAY, description="x",
-                               outcome=outcome("warning"))  # fmt: skip
+        services.record_breach(
+            actor=offender_manager,
+            order=order,
+            occurred_on=today - 11 * DAY,
+            description="x",
+            outcome=outcome("warning"),
+        )
     assert "came into force on" in _text(early.value)
     inside = person("Inside")
     custody(inside)
     waiting = grant(inside, starts_on_release=True)
     with pytest.raises(InvalidInput) as not_yet:
-        services.record_breach(actor=offender_manager, order=waiting, occurred_on=today,
-                               description="x", outcome=outcome("warning"))  # fmt: skip
+        services.record_breach(
+            actor=offender_manager,
+            order=waiting,
+            occurred_on=today,
+            description="x",
+            outcome=outcome("warning"),
+        )
     assert "has not come into force yet" in _text(not_yet.value)
-    ended = grant(person("Ended"), "kcpo", by="police", duration_months=6,
-                  decided_on=today - 300 * DAY)  # fmt: skip
+    ended = grant(
+        person("Ended"), "kcpo", by="police", duration_months=6, decided_on=today - 300 * DAY
+    )
     with pytest.raises(InvalidInput) as late:
-        services.record_breach(actor=offender_manager, order=ended, occurred_on=today,
-                               description="x", outcome=outcome("warning"))  # fmt: skip
+        services.record_breach(
+            actor=offender_manager,
+            order=ended,
+            occurred_on=today,
+            description="x",
+            outcome=outcome("warning"),
+        )
     assert "last day in force" in _text(late.value)
 
 
@@ -555,12 +665,21 @@ def test_a_breach_of_an_application_is_refused(
     offender_manager, person, order_type, applicant, outcome, today
 ):
     order = services.record_order(
-        actor=offender_manager, nominal=person(), order_type=order_type("scpo"),
-        applicant=applicant("cps"), status="applied", applied_on=today,
-    )  # fmt: skip
+        actor=offender_manager,
+        nominal=person(),
+        order_type=order_type("scpo"),
+        applicant=applicant("cps"),
+        status="applied",
+        applied_on=today,
+    )
     with pytest.raises(InvalidInput) as refused:
-        services.record_breach(actor=offender_manager, order=order, occurred_on=today,
-                               description="x", outcome=outcome("warning"))  # fmt: skip
+        services.record_breach(
+            actor=offender_manager,
+            order=order,
+            occurred_on=today,
+            description="x",
+            outcome=outcome("warning"),
+        )
     assert "never in force" in _text(refused.value)
 
 
@@ -602,10 +721,13 @@ def test_a_convicted_member_of_an_active_threat_needs_an_order_considered(
     assert "conviction recorded as disruption" in rows[0].evidence
 
     services.consider_order(
-        actor=offender_manager, nominal=cole, decision="not_appropriate",
-        reason="Licence conditions already restrict associates.", threat=group,
+        actor=offender_manager,
+        nominal=cole,
+        decision="not_appropriate",
+        reason="Licence conditions already restrict associates.",
+        threat=group,
         decided_on=today - 10 * DAY,
-    )  # fmt: skip
+    )
     assert selectors.consider_an_order(offender_manager) == []
 
     _convict(wiltshire_analyst, group, cole, today - 1 * DAY)
@@ -614,8 +736,9 @@ def test_a_convicted_member_of_an_active_threat_needs_an_order_considered(
     assert again[0].last_decision.decision == "not_appropriate"
 
 
-def test_a_custodial_sentence_counts_as_a_conviction(offender_manager, person, active_group,
-                                                      custody):  # fmt: skip
+def test_a_custodial_sentence_counts_as_a_conviction(
+    offender_manager, person, active_group, custody
+):
     cole = person()
     active_group(members=[cole])
     custody(cole)
@@ -639,15 +762,24 @@ def test_members_of_archived_threats_are_not_listed(
     cole = person()
     group = active_group(members=[cole])
     _convict(wiltshire_analyst, group, cole, today - 20 * DAY)
-    change_status(actor=None, threat=group, to_status=Status.ARCHIVED,
-                  archive_reason="dismantled", reason="All convicted")  # fmt: skip
+    change_status(
+        actor=None,
+        threat=group,
+        to_status=Status.ARCHIVED,
+        archive_reason="dismantled",
+        reason="All convicted",
+    )
     assert selectors.consider_an_order(offender_manager) == []
 
 
 def test_another_force_sees_no_alert_for_people_it_cannot_see(
-    wiltshire_analyst, dorset_offender_manager, swrocu_offender_manager, person, active_group,
+    wiltshire_analyst,
+    dorset_offender_manager,
+    swrocu_offender_manager,
+    person,
+    active_group,
     today,
-):  # fmt: skip
+):
     cole = person()
     group = active_group(members=[cole])
     _convict(wiltshire_analyst, group, cole, today - 20 * DAY)
@@ -675,9 +807,12 @@ def test_a_decision_needs_its_reason_and_details(offender_manager, person, chang
 def test_deciding_to_apply_checks_the_subjects_age(offender_manager, person, order_type):
     with pytest.raises(InvalidInput) as refused:
         services.consider_order(
-            actor=offender_manager, nominal=person(age=16), decision="apply",
-            order_type=order_type("scpo"), reason="Leads a county line",
-        )  # fmt: skip
+            actor=offender_manager,
+            nominal=person(age=16),
+            decision="apply",
+            order_type=order_type("scpo"),
+            reason="Leads a county line",
+        )
     assert "18 or over" in _text(refused.value)
 
 
@@ -689,8 +824,9 @@ def test_releases_and_expiries_in_the_next_days(offender_manager, grant, person,
     custody(soon, release_in=20)
     custody(later, release_in=200)
     assert [c.nominal for c in selectors.releases_due(offender_manager, days=90)] == [soon]
-    ending = grant(person("Ending"), "kcpo", by="police", duration_months=6,
-                   decided_on=today - 150 * DAY)  # fmt: skip
+    ending = grant(
+        person("Ending"), "kcpo", by="police", duration_months=6, decided_on=today - 150 * DAY
+    )
     grant(person("Lasting"), "scpo", duration_months=60)
     assert list(selectors.orders_expiring(offender_manager, days=90)) == [ending]
     assert list(selectors.orders_expiring(offender_manager, days=10)) == []

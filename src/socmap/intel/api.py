@@ -409,7 +409,11 @@ def _threat(request, reference: str | None, field: str = "threat"):
     if not reference:
         return None
     digits = reference.strip().rsplit("-", 1)[-1].lstrip("0")
-    threat = threats_visible_to(request.user).filter(pk=int(digits)).first() if digits.isdigit() else None
+    threat = (
+        threats_visible_to(request.user).filter(pk=int(digits)).first()
+        if digits.isdigit()
+        else None
+    )
     if threat is None:
         raise InvalidInput({field: [f"There is no threat {reference} that you can see."]})
     return threat
@@ -453,11 +457,20 @@ def list_reports(
     sort: str = selectors.REPORT_DEFAULT_SORT,
 ):
     filters = selectors.check_report_filters(
-        grading_system=grading_system, source_evaluation=source_evaluation,
-        intelligence_assessment=intelligence_assessment, handling_code=handling_code,
-        classification=classification, source_type=source_type, owner=owner, nominal=nominal,
-        threat=threat, date_from=date_from, date_to=date_to, search=q, sort=sort,
-    )  # fmt: skip
+        grading_system=grading_system,
+        source_evaluation=source_evaluation,
+        intelligence_assessment=intelligence_assessment,
+        handling_code=handling_code,
+        classification=classification,
+        source_type=source_type,
+        owner=owner,
+        nominal=nominal,
+        threat=threat,
+        date_from=date_from,
+        date_to=date_to,
+        search=q,
+        sort=sort,
+    )
     return selectors.report_list(request.user, filters).prefetch_related(
         "nominals", "threats", "sanitised_copies"
     )
@@ -550,7 +563,9 @@ def share(request, copy_id: int, payload: ShareIn):
     return Reply(
         201,
         ShareOut(
-            organisation=made.organisation.slug, conditions=made.conditions, shared_at=made.shared_at
+            organisation=made.organisation.slug,
+            conditions=made.conditions,
+            shared_at=made.shared_at,
         ),
     )
 
@@ -597,8 +612,12 @@ def revoke(request, clearance_id: int, payload: RevokeIn):
 
 @router.get("/triggers", response=list[TriggerOut], summary="The threat-assessment queue")
 @paginate(PageNumberPagination, page_size=50)
-def list_triggers(request, status: str = TriggerStatus.RECEIVED, sender: str = "",
-                  sort: str = selectors.TRIGGER_DEFAULT_SORT):  # fmt: skip
+def list_triggers(
+    request,
+    status: str = TriggerStatus.RECEIVED,
+    sender: str = "",
+    sort: str = selectors.TRIGGER_DEFAULT_SORT,
+):
     return selectors.trigger_queue(
         request.user, status="" if status == "any" else status, sender=sender, sort=sort
     )
@@ -654,9 +673,11 @@ def accept_new(request, trigger_id: int, payload: AcceptNewIn):
 def accept_existing(request, trigger_id: int, payload: AcceptExistingIn):
     trigger = selectors.trigger_detail(request.user, trigger_id)
     services.accept_trigger_into_threat(
-        actor=request.user, trigger=trigger, threat=_threat(request, payload.threat),
+        actor=request.user,
+        trigger=trigger,
+        threat=_threat(request, payload.threat),
         note=payload.note,
-    )  # fmt: skip
+    )
     return selectors.trigger_detail(request.user, trigger_id)
 
 
@@ -674,8 +695,14 @@ def decline(request, trigger_id: int, payload: DeclineIn):
 
 @router.get("/sars", response=list[SarOut], summary="Suspicious activity reports")
 @paginate(PageNumberPagination, page_size=50)
-def list_sars(request, status: str = "", date_from: date | None = None,
-              date_to: date | None = None, sort: str = "-received", q: str = ""):  # fmt: skip
+def list_sars(
+    request,
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    sort: str = "-received",
+    q: str = "",
+):
     return selectors.sar_list(
         request.user, status=status, date_from=date_from, date_to=date_to, sort=sort, search=q
     )
@@ -707,23 +734,41 @@ def create_package(request, payload: PackageIn):
     if len(sars) != len(set(payload.sars)):
         raise InvalidInput({"sars": ["Give the ids of SARs you can see."]})
     package = services.create_package(
-        actor=request.user, sars=sars, produced_on=payload.produced_on, summary=payload.summary,
-        forwarded_to=payload.forwarded_to, threat=_threat(request, payload.threat),
-    )  # fmt: skip
+        actor=request.user,
+        sars=sars,
+        produced_on=payload.produced_on,
+        summary=payload.summary,
+        forwarded_to=payload.forwarded_to,
+        threat=_threat(request, payload.threat),
+    )
     return Reply(201, package)
 
 
 @router.get("/arrests", response=list[ArrestOut], summary="Arrests of foreign nationals")
 @paginate(PageNumberPagination, page_size=50)
-def list_arrests(request, result: str = "", checked: str = "", date_from: date | None = None,
-                 date_to: date | None = None, sort: str = "-arrested", q: str = ""):  # fmt: skip
+def list_arrests(
+    request,
+    result: str = "",
+    checked: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    sort: str = "-arrested",
+    q: str = "",
+):
     return selectors.arrest_list(
-        request.user, result=result, checked=checked, date_from=date_from, date_to=date_to,
-        sort=sort, search=q,
-    )  # fmt: skip
+        request.user,
+        result=result,
+        checked=checked,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        search=q,
+    )
 
 
-@router.post("/arrests", response={201: ArrestOut}, summary="Record an arrest of a foreign national")
+@router.post(
+    "/arrests", response={201: ArrestOut}, summary="Record an arrest of a foreign national"
+)
 def record_arrest(request, payload: ArrestIn):
     data = payload.dict()
     nominal_id = data.pop("nominal")
@@ -763,8 +808,13 @@ IMPORTERS = {
     response=ImportOut,
     summary="Import a CSV of reports, SARs or arrests: all rows or none",
 )
-def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: bool = False,
-                owner: str | None = None):  # fmt: skip
+def import_file(
+    request,
+    kind: str,
+    file: UploadedFile = File(...),
+    dry_run: bool = False,
+    owner: str | None = None,
+):
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise InvalidInput({"kind": [f"Import one of {', '.join(IMPORTERS)}."]})
@@ -777,4 +827,3 @@ def import_file(request, kind: str, file: UploadedFile = File(...), dry_run: boo
         dry_run=dry_run,
     )
     return ImportOut(rows=result.rows, dry_run=result.dry_run)
-

@@ -15,11 +15,23 @@ def _day(value) -> str:
 
 
 REPORT_HEADER = [
-    "reference", "reported on", "owner", "source type", "source organisation",
-    "grading system", "grading", "source evaluation", "intelligence assessment",
-    "handling code", "handling conditions", "classification", "people", "threats",
-    "sanitised copies", "external reference",
-]  # fmt: skip
+    "reference",
+    "reported on",
+    "owner",
+    "source type",
+    "source organisation",
+    "grading system",
+    "grading",
+    "source evaluation",
+    "intelligence assessment",
+    "handling code",
+    "handling conditions",
+    "classification",
+    "people",
+    "threats",
+    "sanitised copies",
+    "external reference",
+]
 
 
 def report_record(report) -> dict:
@@ -70,9 +82,18 @@ def copy_records(queryset) -> Iterator[dict]:
 
 
 TRIGGER_HEADER = [
-    "reference", "submitted at", "from", "to", "title", "suggested kind", "crime type",
-    "status", "threat", "decline reason", "decision note",
-]  # fmt: skip
+    "reference",
+    "submitted at",
+    "from",
+    "to",
+    "title",
+    "suggested kind",
+    "crime type",
+    "status",
+    "threat",
+    "decline reason",
+    "decision note",
+]
 
 
 def trigger_record(trigger) -> dict:
@@ -97,9 +118,16 @@ def trigger_records(queryset) -> Iterator[dict]:
 
 
 SAR_HEADER = [
-    "reference", "received on", "owner", "reporter sector", "amount", "subject", "status",
-    "triaged on", "package",
-]  # fmt: skip
+    "reference",
+    "received on",
+    "owner",
+    "reporter sector",
+    "amount",
+    "subject",
+    "status",
+    "triaged on",
+    "package",
+]
 
 
 def sar_record(sar) -> dict:
@@ -122,9 +150,15 @@ def sar_records(queryset) -> Iterator[dict]:
 
 
 ARREST_HEADER = [
-    "custody reference", "arrested on", "owner", "nationality", "person id", "ACRO check",
-    "requested on", "answered on",
-]  # fmt: skip
+    "custody reference",
+    "arrested on",
+    "owner",
+    "nationality",
+    "person id",
+    "ACRO check",
+    "requested on",
+    "answered on",
+]
 
 
 def arrest_record(arrest) -> dict:
@@ -146,11 +180,18 @@ def arrest_records(queryset) -> Iterator[dict]:
 
 
 MEASURE_HEADER = [
-    "organisation", "SARs received", "SARs triaged", "SARs awaiting triage",
-    "SARs in packages", "intelligence packages", "packages per 100 SARs received",
-    "foreign nationals arrested", "ACRO checks", "share checked (%)",
+    "organisation",
+    "SARs received",
+    "SARs triaged",
+    "SARs awaiting triage",
+    "SARs in packages",
+    "intelligence packages",
+    "packages per 100 SARs received",
+    "foreign nationals arrested",
+    "ACRO checks",
+    "share checked (%)",
     "overseas convictions found",
-]  # fmt: skip
+]
 
 
 def measure_row(row) -> dict:
@@ -161,7 +202,8 @@ def measure_row(row) -> dict:
         "sars_awaiting": row.sars_awaiting,
         "sars_in_packages": row.sars_in_packages,
         "packages": row.packages,
-        "packages_per_100_sars": "" if row.packages_per_100_sars is None
+        "packages_per_100_sars": ""
+        if row.packages_per_100_sars is None
         else str(row.packages_per_100_sars),
         "arrests": row.arrests,
         "acro_checked": row.acro_checked,

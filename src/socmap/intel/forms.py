@@ -94,60 +94,87 @@ def _scale_help(scale: dict) -> str:
 
 class GradingFields(forms.Form):
     grading_system = forms.ChoiceField(
-        label="Grading system", choices=GradingSystem.choices, widget=forms.RadioSelect,
+        label="Grading system",
+        choices=GradingSystem.choices,
+        widget=forms.RadioSelect,
         initial=GradingSystem.G3X5X2,
         help_text="3x5x2 for current intelligence; 5x5x5 only for historic records.",
-    )  # fmt: skip
+    )
     source_evaluation = forms.CharField(
-        label="Source evaluation", max_length=1,
+        label="Source evaluation",
+        max_length=1,
         help_text=f"3x5x2: {_scale_help(SOURCE_3X5X2)}. 5x5x5: {_scale_help(SOURCE_5X5X5)}.",
-    )  # fmt: skip
+    )
     intelligence_assessment = forms.CharField(
-        label="Intelligence assessment", max_length=1,
+        label="Intelligence assessment",
+        max_length=1,
         help_text=f"3x5x2: {_scale_help(INTELLIGENCE_3X5X2)}. "
         f"5x5x5: {_scale_help(INTELLIGENCE_5X5X5)}.",
-    )  # fmt: skip
+    )
     handling_code = forms.CharField(
-        label="Handling code", max_length=1,
+        label="Handling code",
+        max_length=1,
         help_text=f"3x5x2: {_scale_help(HANDLING_3X5X2)}. 5x5x5: {_scale_help(HANDLING_5X5X5)}.",
-    )  # fmt: skip
+    )
     handling_conditions = forms.CharField(
-        label="Handling conditions", required=False, max_length=2000,
+        label="Handling conditions",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required with handling code C: the conditions on sharing, in writing.",
-    )  # fmt: skip
+    )
     classification = forms.ChoiceField(
-        label="Government Security Classification", choices=Classification.choices,
+        label="Government Security Classification",
+        choices=Classification.choices,
         initial=Classification.OFFICIAL_SENSITIVE,
-    )  # fmt: skip
+    )
 
 
 class ReportForm(GradingFields):
     reported_on = forms.DateField(label="Date of the report", widget=date_input())
     source_type = forms.ChoiceField(label="Kind of source", choices=SourceType.choices)
     source_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(is_active=True), required=False,
-        label="Source organisation", help_text="The organisation the intelligence came from.",
-    )  # fmt: skip
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        label="Source organisation",
+        help_text="The organisation the intelligence came from.",
+    )
     text = forms.CharField(
-        label="The report", max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
+        label="The report",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Mark source-identifying detail [[between double square brackets]]: it "
         "cannot survive into a sanitised copy.",
-    )  # fmt: skip
+    )
     source_identifying = forms.CharField(
-        label="Other source-identifying phrases", required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.",
-    )  # fmt: skip
+        label="Other source-identifying phrases",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line.",
+    )
     nominals = NominalIdsField(label="People (socmap ids)", required=False)
-    threats = ThreatReferencesField(label="Threats", required=False,
-                                    help_text="References such as OCG-000012.")  # fmt: skip
-    external_reference = forms.CharField(label="Reference on the force system", required=False,
-                                         max_length=60)  # fmt: skip
+    threats = ThreatReferencesField(
+        label="Threats", required=False, help_text="References such as OCG-000012."
+    )
+    external_reference = forms.CharField(
+        label="Reference on the force system", required=False, max_length=60
+    )
     field_order = [
-        "reported_on", "source_type", "source_organisation", "text", "source_identifying",
-        "grading_system", "source_evaluation", "intelligence_assessment", "handling_code",
-        "handling_conditions", "classification", "nominals", "threats", "external_reference",
-    ]  # fmt: skip
+        "reported_on",
+        "source_type",
+        "source_organisation",
+        "text",
+        "source_identifying",
+        "grading_system",
+        "source_evaluation",
+        "intelligence_assessment",
+        "handling_code",
+        "handling_conditions",
+        "classification",
+        "nominals",
+        "threats",
+        "external_reference",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,21 +184,27 @@ class ReportForm(GradingFields):
 
 
 class RegradeForm(GradingFields):
-    reason = forms.CharField(label="Why it is re-graded", max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    reason = forms.CharField(
+        label="Why it is re-graded", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SanitiseForm(forms.Form):
     text = forms.CharField(
-        label="Sanitised text", max_length=20_000, widget=forms.Textarea(attrs={"rows": 8}),
+        label="Sanitised text",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Drafted from the original with the marked passages removed: check and edit.",
-    )  # fmt: skip
-    classification = forms.ChoiceField(label="Classification of the copy",
-                                       choices=Classification.choices)  # fmt: skip
+    )
+    classification = forms.ChoiceField(
+        label="Classification of the copy", choices=Classification.choices
+    )
     handling_conditions = forms.CharField(
-        label="Handling conditions", required=False, max_length=2000,
+        label="Handling conditions",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
 class ShareCopyForm(forms.Form):
@@ -180,25 +213,28 @@ class ShareCopyForm(forms.Form):
         label="Share with",
     )
     conditions = forms.CharField(
-        label="Further conditions (optional)", required=False, max_length=2000,
+        label="Further conditions (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
 class ClearanceForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="User")
     level = forms.ChoiceField(choices=ClearanceLevel.choices, label="Cleared to read")
-    vetting = forms.CharField(required=False, max_length=60,
-                              help_text="The vetting it rests on, e.g. 'SC, renewed 2025-11'.")  # fmt: skip
+    vetting = forms.CharField(
+        required=False,
+        max_length=60,
+        help_text="The vetting it rests on, e.g. 'SC, renewed 2025-11'.",
+    )
     expires_on = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
-            User.objects.filter(
-                is_active=True, organisation__in=organisations_in_scope(user)
-            )
+            User.objects.filter(is_active=True, organisation__in=organisations_in_scope(user))
             .exclude(organisation__kind=OrganisationKind.PARTNER)
             .exclude(pk=user.pk)
             .order_by("last_name", "first_name")
@@ -211,23 +247,31 @@ class RevokeForm(forms.Form):
 
 class TriggerForm(forms.Form):
     title = forms.CharField(max_length=200)
-    summary = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 6}),
-                              help_text="What is known, and why it may be serious and organised "
-                              "crime.")  # fmt: skip
+    summary = forms.CharField(
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What is known, and why it may be serious and organised crime.",
+    )
     suggested_kind = forms.ChoiceField(
         label="It looks like", required=False, choices=[("", "Not sure"), *ThreatKind.choices]
     )
     crime_type = forms.ModelChoiceField(
         queryset=CrimeType.objects.filter(is_active=True), required=False, label="Crime type"
     )
-    people_named = forms.CharField(label="People named", required=False, max_length=5000,
-                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    people_named = forms.CharField(
+        label="People named",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     nominals = NominalIdsField(label="People already in socmap (ids)", required=False)
     area = forms.CharField(label="Where", required=False, max_length=200)
     to = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label="Send to",
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Send to",
         help_text="Usually the ROCU of your region, which assesses threats for its forces.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,8 +308,11 @@ class AcceptExistingForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(choices=DeclineReason.choices, label="Why it is declined")
-    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           label="Reason, in words, for the sender")  # fmt: skip
+    note = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason, in words, for the sender",
+    )
 
 
 class SarForm(forms.Form):
@@ -278,8 +325,10 @@ class SarForm(forms.Form):
 
 class TriageForm(forms.Form):
     outcome = forms.ChoiceField(
-        choices=[("no_further_action", "No further action"),
-                 ("intelligence", "Keep as intelligence")],  # fmt: skip
+        choices=[
+            ("no_further_action", "No further action"),
+            ("intelligence", "Keep as intelligence"),
+        ],
         widget=forms.RadioSelect,
     )
     triaged_on = forms.DateField(widget=date_input(), required=False)
@@ -288,13 +337,14 @@ class TriageForm(forms.Form):
 
 class PackageForm(forms.Form):
     sars = forms.CharField(
-        label="SARs (UKFIU references)", max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="Separated by commas or lines.",
-    )  # fmt: skip
+        label="SARs (UKFIU references)",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Separated by commas or lines.",
+    )
     produced_on = forms.DateField(widget=date_input())
     summary = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
-    forwarded_to = forms.CharField(required=False, max_length=120,
-                                   initial="Financial investigator")  # fmt: skip
+    forwarded_to = forms.CharField(required=False, max_length=120, initial="Financial investigator")
     threat = ThreatReferencesField(label="Threat", single=True, required=False, max_length=40)
 
     def __init__(self, *args, user, **kwargs):
@@ -310,10 +360,10 @@ class ArrestForm(forms.Form):
     arrested_on = forms.DateField(widget=date_input())
     nationality = forms.CharField(max_length=60)
     nominal = forms.IntegerField(required=False, min_value=1, label="Person (socmap id, optional)")
-    acro_result = forms.ChoiceField(choices=AcroResult.choices, initial=AcroResult.NOT_REQUESTED,
-                                    label="ACRO check")  # fmt: skip
-    requested_on = forms.DateField(required=False, widget=date_input(),
-                                   label="Check requested on")  # fmt: skip
+    acro_result = forms.ChoiceField(
+        choices=AcroResult.choices, initial=AcroResult.NOT_REQUESTED, label="ACRO check"
+    )
+    requested_on = forms.DateField(required=False, widget=date_input(), label="Check requested on")
     answered_on = forms.DateField(required=False, widget=date_input(), label="ACRO answered on")
 
 

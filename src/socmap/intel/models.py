@@ -120,7 +120,9 @@ class GradingQuerySet(models.QuerySet):
 class ReportGrading(models.Model):
     """A grading a report has had: the first, and every re-grading. Appended, never changed."""
 
-    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="gradings")
+    report = models.ForeignKey(
+        IntelligenceReport, on_delete=models.PROTECT, related_name="gradings"
+    )
     grading_system = models.CharField(max_length=6, choices=GradingSystem.choices)
     source_evaluation = models.CharField(max_length=1)
     intelligence_assessment = models.CharField(max_length=1)
@@ -143,14 +145,14 @@ class ReportGrading(models.Model):
     def __str__(self) -> str:
         return f"{self.report.reference} graded {self.grading_code}"
 
-    @property
-    def grading_code(self) -> str:
-        return f"{self.source_evaluation}{self.intelligence_assessment}{self.handling_code}"
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("The gradings of a report cannot be changed.")
         super().save(*args, **kwargs)
+
+    @property
+    def grading_code(self) -> str:
+        return f"{self.source_evaluation}{self.intelligence_assessment}{self.handling_code}"
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The gradings of a report cannot be deleted.")

@@ -152,9 +152,7 @@ def grading_problems(
         return errors
     source, intelligence, handling = _normal(source), _normal(intelligence), _normal(handling)
     ours = SCALES[system]
-    other_system = (
-        GradingSystem.G5X5X5 if system == GradingSystem.G3X5X2 else GradingSystem.G3X5X2
-    )
+    other_system = GradingSystem.G5X5X5 if system == GradingSystem.G3X5X2 else GradingSystem.G3X5X2
     theirs = SCALES[other_system]
     labels = (
         ("source_evaluation", "source evaluation"),
@@ -189,11 +187,7 @@ def grading_problems(
             )
     if len(conditions) > MAX_CONDITIONS:
         add("handling_conditions", f"Keep the conditions to {MAX_CONDITIONS:,} characters.")
-    if (
-        system == GradingSystem.G5X5X5
-        and reported_on is not None
-        and reported_on >= legacy_until
-    ):
+    if system == GradingSystem.G5X5X5 and reported_on is not None and reported_on >= legacy_until:
         add(
             "grading_system",
             f"5x5x5 is for historic records, before {legacy_until:%-d %B %Y}; grade a report "
@@ -206,7 +200,11 @@ def clean_grading(
     system: str, source: str, intelligence: str, handling: str, conditions: str = ""
 ) -> Grading:
     return Grading(
-        system, _normal(source), _normal(intelligence), _normal(handling), (conditions or "").strip()
+        system,
+        _normal(source),
+        _normal(intelligence),
+        _normal(handling),
+        (conditions or "").strip(),
     )
 
 

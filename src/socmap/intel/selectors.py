@@ -124,11 +124,20 @@ class ReportFilters:
     def is_filtered(self) -> bool:
         return any(
             (
-                self.grading_system, self.source_evaluation, self.intelligence_assessment,
-                self.handling_code, self.classification, self.source_type, self.owner,
-                self.nominal, self.threat, self.date_from, self.date_to, self.search,
+                self.grading_system,
+                self.source_evaluation,
+                self.intelligence_assessment,
+                self.handling_code,
+                self.classification,
+                self.source_type,
+                self.owner,
+                self.nominal,
+                self.threat,
+                self.date_from,
+                self.date_to,
+                self.search,
             )
-        )  # fmt: skip
+        )
 
 
 def check_report_filters(
@@ -217,9 +226,13 @@ def report_list(user, filters: ReportFilters | None = None) -> QuerySet[Intellig
     filters = filters or ReportFilters()
     qs = reports_for(user)
     for name in (
-        "grading_system", "source_evaluation", "intelligence_assessment", "handling_code",
-        "classification", "source_type",
-    ):  # fmt: skip
+        "grading_system",
+        "source_evaluation",
+        "intelligence_assessment",
+        "handling_code",
+        "classification",
+        "source_type",
+    ):
         value = getattr(filters, name)
         if value:
             qs = qs.filter(**{name: value})
@@ -338,10 +351,14 @@ def triggers_for(user) -> QuerySet[TriggerReport]:
     return _scoped(
         user,
         TriggerReport.objects.select_related(
-            "owner", "submitted_by_organisation", "submitted_by", "crime_type", "threat",
+            "owner",
+            "submitted_by_organisation",
+            "submitted_by",
+            "crime_type",
+            "threat",
             "decided_by",
         ),
-    )  # fmt: skip
+    )
 
 
 def trigger_queue(
@@ -405,9 +422,14 @@ def sars_for(user) -> QuerySet[SuspiciousActivityReport]:
 
 
 def sar_list(
-    user, *, status: str = "", date_from=None, date_to=None, sort: str = "-received",
+    user,
+    *,
+    status: str = "",
+    date_from=None,
+    date_to=None,
+    sort: str = "-received",
     search: str = "",
-) -> QuerySet[SuspiciousActivityReport]:  # fmt: skip
+) -> QuerySet[SuspiciousActivityReport]:
     errors: dict[str, list[str]] = {}
     if status and status not in SarStatus.values:
         errors["status"] = [f"Choose one of {', '.join(SarStatus.values)}."]
@@ -432,9 +454,10 @@ def sar_list(
 
 def packages_for(user) -> QuerySet[IntelligencePackage]:
     return _scoped(
-        user, IntelligencePackage.objects.select_related("owner", "threat").annotate(
+        user,
+        IntelligencePackage.objects.select_related("owner", "threat").annotate(
             sar_count=Count("sars")
-        )
+        ),
     )
 
 
@@ -443,9 +466,15 @@ def arrests_for(user) -> QuerySet[ForeignNationalArrest]:
 
 
 def arrest_list(
-    user, *, result: str = "", checked: str = "", date_from=None, date_to=None,
-    sort: str = "-arrested", search: str = "",
-) -> QuerySet[ForeignNationalArrest]:  # fmt: skip
+    user,
+    *,
+    result: str = "",
+    checked: str = "",
+    date_from=None,
+    date_to=None,
+    sort: str = "-arrested",
+    search: str = "",
+) -> QuerySet[ForeignNationalArrest]:
     errors: dict[str, list[str]] = {}
     if result and result not in AcroResult.values:
         errors["result"] = [f"Choose one of {', '.join(AcroResult.values)}."]
@@ -470,9 +499,7 @@ def arrest_list(
         qs = qs.filter(arrested_on__lte=end)
     search = (search or "").strip()[:SEARCH_MAX_LENGTH]
     if search:
-        qs = qs.filter(
-            Q(custody_reference__icontains=search) | Q(nationality__icontains=search)
-        )
+        qs = qs.filter(Q(custody_reference__icontains=search) | Q(nationality__icontains=search))
     return _order(qs, sort, ARREST_SORTS, "-arrested")
 
 
@@ -571,9 +598,7 @@ def measures(user, *, end: dt.date | None = None, start: dt.date | None = None) 
         "checked": sum(r.acro_checked for r in rows),
         "convictions": sum(r.convictions_found for r in rows),
     }
-    total = _row(
-        f"All {len(rows)} shown", "", total_s, sum(r.packages for r in rows), total_a
-    )
+    total = _row(f"All {len(rows)} shown", "", total_s, sum(r.packages for r in rows), total_a)
     return Measures(start, end, rows, total)
 
 

@@ -18,14 +18,13 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from socmap.audit.services import record_event
 from socmap.errors import ImportRejected, InvalidInput, RowError
 from socmap.intel import rules
 from socmap.intel.models import (
-    CHECKED,
     AcroResult,
     ClearanceLevel,
     DeclineReason,
@@ -93,14 +92,17 @@ def _owner_for(actor, owner: Organisation | None, what: str) -> Organisation:
                 f"Partner agencies do not hold {what}s in socmap: send it to the force or ROCU "
                 "you work with."
             )
-        raise InvalidInput({"owner": [f"{what.capitalize()}s are held by a force, ROCU or agency."]})
+        raise InvalidInput(
+            {"owner": [f"{what.capitalize()}s are held by a force, ROCU or agency."]}
+        )
     if actor is not None and not organisations_in_scope(actor).filter(pk=owner.pk).exists():
         raise PermissionDenied(f"You may not record {what}s for {owner}.")
     return owner
 
 
-def _date(value, name: str, errors: dict, label: str, *, required=True, not_before=None,
-          before_label="") -> dt.date | None:  # fmt: skip
+def _date(
+    value, name: str, errors: dict, label: str, *, required=True, not_before=None, before_label=""
+) -> dt.date | None:
     today = _today()
     if value in (None, ""):
         if required:
@@ -215,9 +217,10 @@ def grant_clearance(
     if actor is not None:
         if user.pk == actor.pk:
             raise PermissionDenied("Another administrator must grant your own clearance.")
-        if user.organisation is None or not organisations_in_scope(actor).filter(
-            pk=user.organisation_id
-        ).exists():
+        if (
+            user.organisation is None
+            or not organisations_in_scope(actor).filter(pk=user.organisation_id).exists()
+        ):
             raise PermissionDenied("You may only clear users of organisations in your scope.")
     if user.organisation is not None and user.organisation.kind == OrganisationKind.PARTNER:
         errors["user"] = [
@@ -347,10 +350,20 @@ def _check_links(actor, nominals, threats, errors: dict) -> None:
 
 
 def _clean_report(
-    *, reported_on, source_type, source_organisation, text, source_identifying,
-    grading_system, source_evaluation, intelligence_assessment, handling_code,
-    handling_conditions, classification, external_reference,
-) -> tuple[dict, dict]:  # fmt: skip
+    *,
+    reported_on,
+    source_type,
+    source_organisation,
+    text,
+    source_identifying,
+    grading_system,
+    source_evaluation,
+    intelligence_assessment,
+    handling_code,
+    handling_conditions,
+    classification,
+    external_reference,
+) -> tuple[dict, dict]:
     errors: dict[str, list[str]] = {}
     reported_on = _date(reported_on, "reported_on", errors, "date of the report")
     if source_type not in SourceType.values:
@@ -376,9 +389,12 @@ def _clean_report(
         ]
     external_reference = _text(external_reference, "external_reference", errors, limit=60)
     grading = rules.clean_grading(
-        grading_system, source_evaluation, intelligence_assessment, handling_code,
+        grading_system,
+        source_evaluation,
+        intelligence_assessment,
+        handling_code,
         handling_conditions,
-    )  # fmt: skip
+    )
     return {
         "reported_on": reported_on,
         "source_type": source_type,
@@ -415,7 +431,9 @@ def _report_summary(report: IntelligenceReport) -> dict:
         "reported_on": report.reported_on.isoformat(),
         "owner": report.owner.slug,
         "source_type": report.source_type,
-        "source_organisation": report.source_organisation.slug if report.source_organisation else None,
+        "source_organisation": report.source_organisation.slug
+        if report.source_organisation
+        else None,
         "grading": f"{report.grading_system} {report.grading_code}",
         "classification": report.classification,
         "nominals": sorted(n.pk for n in report.nominals.all()),
@@ -450,13 +468,19 @@ def record_report(
     owner = _owner_for(actor, owner, "intelligence report")
     nominals, threats = list(dict.fromkeys(nominals)), list(dict.fromkeys(threats))
     cleaned, errors = _clean_report(
-        reported_on=reported_on, source_type=source_type,
-        source_organisation=source_organisation, text=text,
-        source_identifying=source_identifying, grading_system=grading_system,
-        source_evaluation=source_evaluation, intelligence_assessment=intelligence_assessment,
-        handling_code=handling_code, handling_conditions=handling_conditions,
-        classification=classification, external_reference=external_reference,
-    )  # fmt: skip
+        reported_on=reported_on,
+        source_type=source_type,
+        source_organisation=source_organisation,
+        text=text,
+        source_identifying=source_identifying,
+        grading_system=grading_system,
+        source_evaluation=source_evaluation,
+        intelligence_assessment=intelligence_assessment,
+        handling_code=handling_code,
+        handling_conditions=handling_conditions,
+        classification=classification,
+        external_reference=external_reference,
+    )
     _check_links(actor, nominals, threats, errors)
     if errors:
         raise InvalidInput(errors)
@@ -519,9 +543,12 @@ def regrade_report(
     reason = _text(reason, "reason", errors, required="Record why the report is re-graded.")
     before = f"{report.grading_system} {report.grading_code} {report.classification}"
     grading = rules.clean_grading(
-        merged["grading_system"], merged["source_evaluation"], merged["intelligence_assessment"],
-        merged["handling_code"], merged["handling_conditions"],
-    )  # fmt: skip
+        merged["grading_system"],
+        merged["source_evaluation"],
+        merged["intelligence_assessment"],
+        merged["handling_code"],
+        merged["handling_conditions"],
+    )
     after = f"{grading.system} {grading.code} {merged['classification']}"
     if not errors and before == after and grading.conditions == report.handling_conditions:
         errors["__all__"] = ["The grading is unchanged."]
@@ -591,11 +618,11 @@ def sanitise_report(
     conditions = (
         report.handling_conditions if handling_conditions is None else handling_conditions
     ).strip()
-    if report.grading_system == GradingSystem.G3X5X2 and report.handling_code == "C":
-        if not conditions:
-            errors["handling_conditions"] = [
-                "The original is handling code C: the copy carries its conditions."
-            ]
+    c_code = report.grading_system == GradingSystem.G3X5X2 and report.handling_code == "C"
+    if c_code and not conditions:
+        errors["handling_conditions"] = [
+            "The original is handling code C: the copy carries its conditions."
+        ]
     if len(conditions) > rules.MAX_CONDITIONS:
         errors["handling_conditions"] = ["Keep the conditions to 2,000 characters."]
     if errors:
@@ -667,9 +694,7 @@ def assessing_unit_for(organisation: Organisation) -> Organisation:
         return organisation
     if organisation.home_force is not None:
         return organisation.home_force
-    raise InvalidInput(
-        {"to": ["Say which ROCU or force should assess the trigger report."]}
-    )
+    raise InvalidInput({"to": ["Say which ROCU or force should assess the trigger report."]})
 
 
 def submit_trigger_report(
@@ -752,8 +777,9 @@ def _require_assessor(actor, trigger: TriggerReport, doing: str) -> None:
         )
 
 
-def _decide(actor, trigger: TriggerReport, status: str, *, note: str, threat=None,
-            decline_reason: str = "") -> None:  # fmt: skip
+def _decide(
+    actor, trigger: TriggerReport, status: str, *, note: str, threat=None, decline_reason: str = ""
+) -> None:
     trigger.status = status
     trigger.threat = threat
     trigger.decline_reason = decline_reason
@@ -888,15 +914,22 @@ def record_sar(
     _require_recorder(actor, "record suspicious activity reports")
     owner = _owner_for(actor, owner, "suspicious activity report")
     errors: dict[str, list[str]] = {}
-    reference = _text(reference, "reference", errors, required="Give the UKFIU reference.", limit=40)
+    reference = _text(
+        reference, "reference", errors, required="Give the UKFIU reference.", limit=40
+    )
     received_on = _date(received_on, "received_on", errors, "date it was received")
     if reporter_sector not in ReporterSector.values:
-        errors["reporter_sector"] = [f"Choose the reporter's sector: {', '.join(ReporterSector.values)}."]
+        errors["reporter_sector"] = [
+            f"Choose the reporter's sector: {', '.join(ReporterSector.values)}."
+        ]
     amount = _amount(amount, errors)
     subject = _text(subject, "subject", errors, limit=200)
     if nominal is not None:
         _check_links(actor, [nominal], [], errors)
-    if reference and SuspiciousActivityReport.objects.filter(owner=owner, reference=reference).exists():
+    if (
+        reference
+        and SuspiciousActivityReport.objects.filter(owner=owner, reference=reference).exists()
+    ):
         errors["reference"] = [f"SAR {reference} is already recorded for {owner}."]
     if errors:
         raise InvalidInput(errors)
@@ -939,9 +972,13 @@ def triage_sar(
             "Choose no further action or intelligence (a package is made from the SARs in it)."
         ]
     triaged_on = _date(
-        triaged_on or _today(), "triaged_on", errors, "date of the triage",
-        not_before=sar.received_on, before_label="the SAR was received",
-    )  # fmt: skip
+        triaged_on or _today(),
+        "triaged_on",
+        errors,
+        "date of the triage",
+        not_before=sar.received_on,
+        before_label="the SAR was received",
+    )
     note = _text(note, "note", errors)
     if errors:
         raise InvalidInput(errors)
@@ -994,9 +1031,13 @@ def create_package(
             errors.setdefault("sars", []).append(f"SAR {sar.reference} is not held by {owner}.")
     latest = max((s.received_on for s in sars), default=None)
     produced_on = _date(
-        produced_on, "produced_on", errors, "date the package was produced",
-        not_before=latest, before_label="the latest of its SARs was received",
-    )  # fmt: skip
+        produced_on,
+        "produced_on",
+        errors,
+        "date the package was produced",
+        not_before=latest,
+        before_label="the latest of its SARs was received",
+    )
     summary = _text(summary, "summary", errors, required="Summarise the package.")
     forwarded_to = _text(forwarded_to, "forwarded_to", errors, limit=120)
     if threat is not None:
@@ -1050,10 +1091,15 @@ def record_arrest(
     errors: dict[str, list[str]] = {}
     arrested_on = _date(arrested_on, "arrested_on", errors, "date of the arrest")
     custody_reference = _text(
-        custody_reference, "custody_reference", errors, required="Give the custody reference.",
+        custody_reference,
+        "custody_reference",
+        errors,
+        required="Give the custody reference.",
         limit=40,
-    )  # fmt: skip
-    nationality = _text(nationality, "nationality", errors, required="Give the nationality.", limit=60)
+    )
+    nationality = _text(
+        nationality, "nationality", errors, required="Give the nationality.", limit=60
+    )
     if nationality.casefold() in BRITISH:
         errors["nationality"] = ["A British national is not a foreign national: no ACRO check."]
     if nominal is not None:
@@ -1063,9 +1109,12 @@ def record_arrest(
             errors["nominal"] = [
                 f"{nominal} is not flagged as a foreign national: correct their record first."
             ]
-    if custody_reference and ForeignNationalArrest.objects.filter(
-        owner=owner, custody_reference=custody_reference
-    ).exists():
+    if (
+        custody_reference
+        and ForeignNationalArrest.objects.filter(
+            owner=owner, custody_reference=custody_reference
+        ).exists()
+    ):
         errors["custody_reference"] = [f"{custody_reference} is already recorded for {owner}."]
     check = _check_acro(acro_result, requested_on, answered_on, arrested_on, errors)
     if errors:
@@ -1099,20 +1148,26 @@ def _check_acro(result, requested_on, answered_on, arrested_on, errors) -> dict:
             errors["requested_on"] = ["A check not requested has no dates."]
         return {"acro_result": result, "requested_on": None, "answered_on": None}
     requested_on = _date(
-        requested_on, "requested_on", errors, "date the check was requested",
+        requested_on,
+        "requested_on",
+        errors,
+        "date the check was requested",
         not_before=arrested_on if isinstance(arrested_on, dt.date) else None,
         before_label="the arrest",
-    )  # fmt: skip
+    )
     if result == AcroResult.REQUESTED:
         if answered_on:
             errors["answered_on"] = ["A check still waiting has no answer date."]
         answered_on = None
     else:
         answered_on = _date(
-            answered_on, "answered_on", errors, "date ACRO answered",
+            answered_on,
+            "answered_on",
+            errors,
+            "date ACRO answered",
             not_before=requested_on if isinstance(requested_on, dt.date) else None,
             before_label="the request",
-        )  # fmt: skip
+        )
     return {"acro_result": result, "requested_on": requested_on, "answered_on": answered_on}
 
 
@@ -1162,20 +1217,50 @@ class ImportResult:
 
 
 REPORT_COLUMNS = (
-    "reported_on", "source_type", "source_organisation", "grading_system",
-    "source_evaluation", "intelligence_assessment", "handling_code", "handling_conditions",
-    "classification", "text", "source_identifying", "nominals", "threats",
+    "reported_on",
+    "source_type",
+    "source_organisation",
+    "grading_system",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "handling_conditions",
+    "classification",
+    "text",
+    "source_identifying",
+    "nominals",
+    "threats",
     "external_reference",
-)  # fmt: skip
+)
 REPORT_REQUIRED = (
-    "reported_on", "source_type", "grading_system", "source_evaluation",
-    "intelligence_assessment", "handling_code", "classification", "text",
-)  # fmt: skip
-SAR_COLUMNS = ("reference", "received_on", "reporter_sector", "amount", "subject", "status",
-               "triaged_on")  # fmt: skip
+    "reported_on",
+    "source_type",
+    "grading_system",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "classification",
+    "text",
+)
+SAR_COLUMNS = (
+    "reference",
+    "received_on",
+    "reporter_sector",
+    "amount",
+    "subject",
+    "status",
+    "triaged_on",
+)
 SAR_REQUIRED = ("reference", "received_on", "reporter_sector")
-ARREST_COLUMNS = ("custody_reference", "arrested_on", "nationality", "nominal", "acro_result",
-                  "requested_on", "answered_on")  # fmt: skip
+ARREST_COLUMNS = (
+    "custody_reference",
+    "arrested_on",
+    "nationality",
+    "nominal",
+    "acro_result",
+    "requested_on",
+    "answered_on",
+)
 ARREST_REQUIRED = ("custody_reference", "arrested_on", "nationality")
 
 
@@ -1225,8 +1310,20 @@ def _row_errors(line: int, invalid: InvalidInput) -> list[RowError]:
     ]
 
 
-def _run_import(rows, columns, required, make_row, *, action, target_type, owner_label,
-                source_name, progress, dry_run, actor) -> ImportResult:  # fmt: skip
+def _run_import(
+    rows,
+    columns,
+    required,
+    make_row,
+    *,
+    action,
+    target_type,
+    owner_label,
+    source_name,
+    progress,
+    dry_run,
+    actor,
+) -> ImportResult:
     rows = _normalise(rows)
     _check_header(rows, columns, required)
     result = ImportResult(dry_run=dry_run)
@@ -1289,14 +1386,19 @@ def import_reports(
             source_org = organisations.get(row["source_organisation"])
             if source_org is None:
                 problems.append(
-                    RowError(line, "source_organisation",
-                             f"'{row['source_organisation']}' is not an organisation slug.")
-                )  # fmt: skip
+                    RowError(
+                        line,
+                        "source_organisation",
+                        f"'{row['source_organisation']}' is not an organisation slug.",
+                    )
+                )
         nominals = []
         for part in filter(None, (p.strip() for p in row.get("nominals", "").split(";"))):
             nominal = Nominal.objects.filter(pk=int(part)).first() if part.isdigit() else None
             if nominal is None or (actor is not None and not can_see(actor, nominal)):
-                problems.append(RowError(line, "nominals", f"There is no person {part} you can see."))
+                problems.append(
+                    RowError(line, "nominals", f"There is no person {part} you can see.")
+                )
             else:
                 nominals.append(nominal)
         threats = []
@@ -1304,7 +1406,9 @@ def import_reports(
             digits = part.rsplit("-", 1)[-1].lstrip("0") or "0"
             threat = Threat.objects.filter(pk=int(digits)).first() if digits.isdigit() else None
             if threat is None or (actor is not None and not can_see(actor, threat)):
-                problems.append(RowError(line, "threats", f"There is no threat {part} you can see."))
+                problems.append(
+                    RowError(line, "threats", f"There is no threat {part} you can see.")
+                )
             else:
                 threats.append(threat)
         if problems:
@@ -1320,7 +1424,10 @@ def import_reports(
             intelligence_assessment=row.get("intelligence_assessment", ""),
             handling_code=row.get("handling_code", ""),
             handling_conditions=row.get("handling_conditions", ""),
-            classification=row.get("classification", "").lower().replace("-", "_").replace(" ", "_"),
+            classification=row.get("classification", "")
+            .lower()
+            .replace("-", "_")
+            .replace(" ", "_"),
             text=row.get("text", ""),
             source_identifying=row.get("source_identifying", ""),
             nominals=nominals,
@@ -1330,10 +1437,18 @@ def import_reports(
         )
 
     return _run_import(
-        rows, REPORT_COLUMNS, REPORT_REQUIRED, make, action="intel.reports_imported",
-        target_type="intel.intelligencereport", owner_label=str(owner), source_name=source_name,
-        progress=progress, dry_run=dry_run, actor=actor,
-    )  # fmt: skip
+        rows,
+        REPORT_COLUMNS,
+        REPORT_REQUIRED,
+        make,
+        action="intel.reports_imported",
+        target_type="intel.intelligencereport",
+        owner_label=str(owner),
+        source_name=source_name,
+        progress=progress,
+        dry_run=dry_run,
+        actor=actor,
+    )
 
 
 def import_sars(
@@ -1360,10 +1475,15 @@ def import_sars(
         status = (row.get("status") or "").strip().lower() or SarStatus.AWAITING
         if status not in (SarStatus.AWAITING, *TRIAGE_OUTCOMES):
             raise RowProblems(
-                [RowError(line, "status",
-                          "Use awaiting, no_further_action or intelligence (packages are made "
-                          "in socmap from the SARs in them).")]
-            )  # fmt: skip
+                [
+                    RowError(
+                        line,
+                        "status",
+                        "Use awaiting, no_further_action or intelligence (packages are made "
+                        "in socmap from the SARs in them).",
+                    )
+                ]
+            )
         sar = record_sar(
             actor=actor,
             owner=owner,
@@ -1384,10 +1504,18 @@ def import_sars(
         return sar
 
     return _run_import(
-        rows, SAR_COLUMNS, SAR_REQUIRED, make, action="sars.imported",
-        target_type="intel.suspiciousactivityreport", owner_label=str(owner),
-        source_name=source_name, progress=progress, dry_run=dry_run, actor=actor,
-    )  # fmt: skip
+        rows,
+        SAR_COLUMNS,
+        SAR_REQUIRED,
+        make,
+        action="sars.imported",
+        target_type="intel.suspiciousactivityreport",
+        owner_label=str(owner),
+        source_name=source_name,
+        progress=progress,
+        dry_run=dry_run,
+        actor=actor,
+    )
 
 
 def import_arrests(
@@ -1409,14 +1537,20 @@ def import_arrests(
         first = seen.setdefault(reference, line)
         if reference and first != line:
             raise RowProblems(
-                [RowError(line, "custody_reference", f"{reference} is already given on line {first}.")]
+                [
+                    RowError(
+                        line, "custody_reference", f"{reference} is already given on line {first}."
+                    )
+                ]
             )
         nominal = None
         raw = row.get("nominal", "")
         if raw:
             nominal = Nominal.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
             if nominal is None or (actor is not None and not can_see(actor, nominal)):
-                raise RowProblems([RowError(line, "nominal", f"There is no person {raw} you can see.")])
+                raise RowProblems(
+                    [RowError(line, "nominal", f"There is no person {raw} you can see.")]
+                )
         return record_arrest(
             actor=actor,
             owner=owner,
@@ -1431,8 +1565,15 @@ def import_arrests(
         )
 
     return _run_import(
-        rows, ARREST_COLUMNS, ARREST_REQUIRED, make, action="arrests.imported",
-        target_type="intel.foreignnationalarrest", owner_label=str(owner),
-        source_name=source_name, progress=progress, dry_run=dry_run, actor=actor,
-    )  # fmt: skip
-
+        rows,
+        ARREST_COLUMNS,
+        ARREST_REQUIRED,
+        make,
+        action="arrests.imported",
+        target_type="intel.foreignnationalarrest",
+        owner_label=str(owner),
+        source_name=source_name,
+        progress=progress,
+        dry_run=dry_run,
+        actor=actor,
+    )

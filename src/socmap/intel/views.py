@@ -114,9 +114,12 @@ def report_list(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "intelligence-reports", "Reports", exports.REPORT_HEADER,
+            fmt,
+            "intelligence-reports",
+            "Reports",
+            exports.REPORT_HEADER,
             exports.report_records(reports),
-        )  # fmt: skip
+        )
     return render(
         request,
         "intel/report_list.html",
@@ -127,7 +130,8 @@ def report_list(request):
             "systems": GradingSystem.choices,
             "classifications": Classification.choices,
             "source_types": SourceType.choices,
-            "owners": organisations_in_scope(user).exclude(kind=OrganisationKind.PARTNER)
+            "owners": organisations_in_scope(user)
+            .exclude(kind=OrganisationKind.PARTNER)
             .order_by("name"),
             "clearance": services.current_clearance(user),
             "may_record": may_record(user),
@@ -151,7 +155,9 @@ def record_report(request):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         else:
-            messages.success(request, f"{report.reference} is recorded, graded {report.grading_code}.")
+            messages.success(
+                request, f"{report.reference} is recorded, graded {report.grading_code}."
+            )
             return redirect("intel:report", pk=report.pk)
     return _form_page(request, "intel/report_form.html", form, {})
 
@@ -254,9 +260,12 @@ def copy_list(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "sanitised-intelligence", "Sanitised copies", exports.COPY_HEADER,
+            fmt,
+            "sanitised-intelligence",
+            "Sanitised copies",
+            exports.COPY_HEADER,
             exports.copy_records(copies),
-        )  # fmt: skip
+        )
     return render(
         request,
         "intel/copy_list.html",
@@ -280,7 +289,8 @@ def copy_detail(request, pk: int):
             "copy": copy,
             "owns": owns,
             "shares": selectors.shares_of(copy) if owns else [],
-            "report_visible": owns or can_see(request.user, copy.report)
+            "report_visible": owns
+            or can_see(request.user, copy.report)
             and not selectors.is_partner(request.user),
             "may_share": owns and not request.user.is_read_only,
             "form": ShareCopyForm() if owns else None,
@@ -334,7 +344,10 @@ def clearances(request):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         else:
-            messages.success(request, f"{granted.user.display_name} is cleared: {granted.get_level_display().lower()}.")
+            messages.success(
+                request,
+                f"{granted.user.display_name} is cleared: {granted.get_level_display().lower()}.",
+            )
             return redirect("intel:clearances")
     show_all = request.GET.get("all") == "1"
     return _form_page(
@@ -342,7 +355,9 @@ def clearances(request):
         "intel/clearances.html",
         form,
         {
-            "page": paginate(request, selectors.clearance_list(request.user, current_only=not show_all)),
+            "page": paginate(
+                request, selectors.clearance_list(request.user, current_only=not show_all)
+            ),
             "show_all": show_all,
             "today": timezone.localdate(),
         },
@@ -386,9 +401,12 @@ def trigger_queue(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "trigger-reports", "Trigger reports", exports.TRIGGER_HEADER,
+            fmt,
+            "trigger-reports",
+            "Trigger reports",
+            exports.TRIGGER_HEADER,
             exports.trigger_records(triggers),
-        )  # fmt: skip
+        )
     return render(
         request,
         "intel/trigger_queue.html",
@@ -479,14 +497,21 @@ def accept_new(request, pk: int):
             subject = get_visible_or_404(request.user, Nominal, pk=data["subject"])
         try:
             threat = services.accept_trigger_as_new_threat(
-                actor=request.user, trigger=trigger, name=data["name"], kind=data["kind"],
-                crime_type=data["crime_type"], tier=data["tier"], subject=subject,
+                actor=request.user,
+                trigger=trigger,
+                name=data["name"],
+                kind=data["kind"],
+                crime_type=data["crime_type"],
+                tier=data["tier"],
+                subject=subject,
                 note=data["note"],
-            )  # fmt: skip
+            )
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
         else:
-            messages.success(request, f"{trigger.reference} accepted as {threat.reference}, under assessment.")
+            messages.success(
+                request, f"{trigger.reference} accepted as {threat.reference}, under assessment."
+            )
             return redirect("threats:detail", pk=threat.pk)
     return _decision_page(request, trigger, {"accept_new": form})
 
@@ -499,9 +524,11 @@ def accept_existing(request, pk: int):
     if form.is_valid():
         try:
             threat = services.accept_trigger_into_threat(
-                actor=request.user, trigger=trigger, threat=form.cleaned_data["threat"],
+                actor=request.user,
+                trigger=trigger,
+                threat=form.cleaned_data["threat"],
                 note=form.cleaned_data["note"],
-            )  # fmt: skip
+            )
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
         else:
@@ -517,7 +544,9 @@ def decline(request, pk: int):
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.decline_trigger_report(actor=request.user, trigger=trigger, **form.cleaned_data)
+            services.decline_trigger_report(
+                actor=request.user, trigger=trigger, **form.cleaned_data
+            )
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
         else:
@@ -534,15 +563,23 @@ def sar_list(request):
     get = request.GET
     try:
         sars = selectors.sar_list(
-            request.user, status=get.get("status", ""), date_from=get.get("from", ""),
-            date_to=get.get("to", ""), sort=get.get("sort", "-received"), search=get.get("q", ""),
-        )  # fmt: skip
+            request.user,
+            status=get.get("status", ""),
+            date_from=get.get("from", ""),
+            date_to=get.get("to", ""),
+            sort=get.get("sort", "-received"),
+            search=get.get("q", ""),
+        )
     except InvalidInput:
         sars = selectors.sar_list(request.user)
     fmt = get.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "suspicious-activity-reports", "SARs", exports.SAR_HEADER, exports.sar_records(sars)
+            fmt,
+            "suspicious-activity-reports",
+            "SARs",
+            exports.SAR_HEADER,
+            exports.sar_records(sars),
         )
     return render(
         request,
@@ -575,7 +612,9 @@ def record_sar(request):
         else:
             messages.success(request, f"SAR {sar.reference} is recorded, awaiting triage.")
     else:
-        messages.error(request, "Give the UKFIU reference, date received and the reporter's sector.")
+        messages.error(
+            request, "Give the UKFIU reference, date received and the reporter's sector."
+        )
     return redirect("intel:sars")
 
 
@@ -602,11 +641,15 @@ def triage(request, pk: int):
 def create_package(request):
     if not may_record(request.user):
         raise PermissionDenied("Only analysts may produce intelligence packages.")
-    form = PackageForm(request.POST or None, user=request.user,
-                       initial={"produced_on": timezone.localdate()})  # fmt: skip
+    form = PackageForm(
+        request.POST or None, user=request.user, initial={"produced_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         references = form.references()
-        found = {s.reference: s for s in selectors.sars_for(request.user).filter(reference__in=references)}
+        found = {
+            s.reference: s
+            for s in selectors.sars_for(request.user).filter(reference__in=references)
+        }
         missing = [r for r in references if r not in found]
         if missing:
             form.add_error("sars", f"No SARs you can see with references {', '.join(missing)}.")
@@ -614,14 +657,19 @@ def create_package(request):
             data = form.cleaned_data
             try:
                 package = services.create_package(
-                    actor=request.user, sars=[found[r] for r in references],
-                    produced_on=data["produced_on"], summary=data["summary"],
-                    forwarded_to=data["forwarded_to"], threat=data["threat"],
-                )  # fmt: skip
+                    actor=request.user,
+                    sars=[found[r] for r in references],
+                    produced_on=data["produced_on"],
+                    summary=data["summary"],
+                    forwarded_to=data["forwarded_to"],
+                    threat=data["threat"],
+                )
             except InvalidInput as invalid:
                 _apply_errors(form, invalid)
             else:
-                messages.success(request, f"{package.reference} produced from {len(references)} SARs.")
+                messages.success(
+                    request, f"{package.reference} produced from {len(references)} SARs."
+                )
                 return redirect("intel:sars")
     return _form_page(request, "intel/package_form.html", form, {})
 
@@ -634,18 +682,25 @@ def arrest_list(request):
     get = request.GET
     try:
         arrests = selectors.arrest_list(
-            request.user, result=get.get("result", ""), checked=get.get("checked", ""),
-            date_from=get.get("from", ""), date_to=get.get("to", ""),
-            sort=get.get("sort", "-arrested"), search=get.get("q", ""),
-        )  # fmt: skip
+            request.user,
+            result=get.get("result", ""),
+            checked=get.get("checked", ""),
+            date_from=get.get("from", ""),
+            date_to=get.get("to", ""),
+            sort=get.get("sort", "-arrested"),
+            search=get.get("q", ""),
+        )
     except InvalidInput:
         arrests = selectors.arrest_list(request.user)
     fmt = get.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "foreign-national-arrests", "Arrests", exports.ARREST_HEADER,
+            fmt,
+            "foreign-national-arrests",
+            "Arrests",
+            exports.ARREST_HEADER,
             exports.arrest_records(arrests),
-        )  # fmt: skip
+        )
     return render(
         request,
         "intel/arrest_list.html",
@@ -774,7 +829,11 @@ def import_page(request):
             form.add_error(None, str(denied))
         else:
             if result.dry_run:
-                messages.success(request, f"The file is correct: {result.rows} rows would be imported. Nothing has been saved.")
+                messages.success(
+                    request,
+                    f"The file is correct: {result.rows} rows would be imported. "
+                    "Nothing has been saved.",
+                )
             else:
                 messages.success(request, f"Imported {result.rows} rows from {upload.name}.")
             return redirect("intel:import")

@@ -509,9 +509,14 @@ def list_orders(
     sort: str = selectors.ORDER_DEFAULT_SORT,
 ):
     filters = selectors.check_order_filters(
-        order_type=order_type, status=status, state=state, owner=owner,
-        ends_before=ends_before, search=q, sort=sort,
-    )  # fmt: skip
+        order_type=order_type,
+        status=status,
+        state=state,
+        owner=owner,
+        ends_before=ends_before,
+        search=q,
+        sort=sort,
+    )
     return selectors.order_list(request.user, filters)
 
 
@@ -540,17 +545,23 @@ def record_order(request, payload: OrderIn):
     return Reply(201, _order(request, order.pk))
 
 
-@router.post("/orders/expire", response=ExpiredOut, summary="Record the expiry of orders past their last day")
+@router.post(
+    "/orders/expire", response=ExpiredOut, summary="Record the expiry of orders past their last day"
+)
 def expire(request):
     return ExpiredOut(expired=[o.reference for o in services.expire_orders(actor=request.user)])
 
 
-@router.get("/orders/{int:order_id}", response=OrderDetailOut, summary="One order, with its history")
+@router.get(
+    "/orders/{int:order_id}", response=OrderDetailOut, summary="One order, with its history"
+)
 def get_order(request, order_id: int):
     return _order(request, order_id)
 
 
-@router.post("/orders/{int:order_id}/grant", response=OrderDetailOut, summary="The court granted it")
+@router.post(
+    "/orders/{int:order_id}/grant", response=OrderDetailOut, summary="The court granted it"
+)
 def grant(request, order_id: int, payload: GrantIn):
     order = _order(request, order_id)
     services.grant_order(
@@ -569,7 +580,9 @@ def grant(request, order_id: int, payload: GrantIn):
     return _order(request, order_id)
 
 
-@router.post("/orders/{int:order_id}/refuse", response=OrderDetailOut, summary="The court refused it")
+@router.post(
+    "/orders/{int:order_id}/refuse", response=OrderDetailOut, summary="The court refused it"
+)
 def refuse(request, order_id: int, payload: RefuseIn):
     order = _order(request, order_id)
     services.refuse_order(
@@ -599,7 +612,9 @@ def vary(request, order_id: int, payload: VaryIn):
     return _order(request, order_id)
 
 
-@router.post("/orders/{int:order_id}/discharge", response=OrderDetailOut, summary="The court discharged it")
+@router.post(
+    "/orders/{int:order_id}/discharge", response=OrderDetailOut, summary="The court discharged it"
+)
 def discharge(request, order_id: int, payload: DischargeIn):
     order = _order(request, order_id)
     services.discharge_order(
@@ -611,7 +626,9 @@ def discharge(request, order_id: int, payload: DischargeIn):
     return _order(request, order_id)
 
 
-@router.post("/orders/{int:order_id}/breaches", response={201: BreachOut}, summary="Record a breach")
+@router.post(
+    "/orders/{int:order_id}/breaches", response={201: BreachOut}, summary="Record a breach"
+)
 def record_breach(request, order_id: int, payload: BreachIn):
     order = _order(request, order_id)
     conditions = list(order.conditions.filter(pk__in=payload.conditions))
@@ -648,7 +665,11 @@ def order_disruption(request, order_id: int, payload: DisruptionIn):
 # --------------------------------------------------------------------------- breaches
 
 
-@router.get("/breaches", response=list[BreachOut], summary="Breaches (awaiting=true: those to record as disruptions)")
+@router.get(
+    "/breaches",
+    response=list[BreachOut],
+    summary="Breaches (awaiting=true: those to record as disruptions)",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_breaches(request, awaiting: bool = False):
     return selectors.breach_list(request.user, awaiting=awaiting)
@@ -684,9 +705,13 @@ def list_custody(
     sort: str = selectors.CUSTODY_DEFAULT_SORT,
 ):
     filters = selectors.check_custody_filters(
-        status=status, custody_type=custody_type, owner=owner,
-        releasing_within=releasing_within, search=q, sort=sort,
-    )  # fmt: skip
+        status=status,
+        custody_type=custody_type,
+        owner=owner,
+        releasing_within=releasing_within,
+        search=q,
+        sort=sort,
+    )
     return selectors.custody_list(request.user, filters)
 
 

@@ -45,11 +45,27 @@ def order_record(order, today: dt.date) -> dict:
 
 
 ORDER_HEADER = [
-    "reference", "person id", "person", "order type", "order type name", "status", "state",
-    "applicant", "court", "court reference", "owner", "threat", "applied on", "made on",
-    "starts on release", "starts on", "start provisional", "duration", "last day in force",
+    "reference",
+    "person id",
+    "person",
+    "order type",
+    "order type name",
+    "status",
+    "state",
+    "applicant",
+    "court",
+    "court reference",
+    "owner",
+    "threat",
+    "applied on",
+    "made on",
+    "starts on release",
+    "starts on",
+    "start provisional",
+    "duration",
+    "last day in force",
     "ended on",
-]  # fmt: skip
+]
 
 
 def order_records(queryset, today=None) -> Iterator[dict]:
@@ -76,9 +92,19 @@ def custody_record(custody) -> dict:
 
 
 CUSTODY_HEADER = [
-    "reference", "person id", "person", "custody", "sentence", "sentence months",
-    "establishment", "offence", "started on", "expected release", "released on", "owner",
-]  # fmt: skip
+    "reference",
+    "person id",
+    "person",
+    "custody",
+    "sentence",
+    "sentence months",
+    "establishment",
+    "offence",
+    "started on",
+    "expected release",
+    "released on",
+    "owner",
+]
 
 
 def custody_records(queryset) -> Iterator[dict]:
@@ -102,9 +128,17 @@ def consider_record(row) -> dict:
 
 
 CONSIDER_HEADER = [
-    "person id", "person", "owner", "threats", "convicted on", "evidence", "days since",
-    "last decision", "last decided on", "live orders",
-]  # fmt: skip
+    "person id",
+    "person",
+    "owner",
+    "threats",
+    "convicted on",
+    "evidence",
+    "days since",
+    "last decision",
+    "last decided on",
+    "live orders",
+]
 
 
 def breach_record(breach) -> dict:
@@ -123,9 +157,17 @@ def breach_record(breach) -> dict:
 
 
 BREACH_HEADER = [
-    "reference", "order", "person id", "person", "order type", "occurred on", "outcome",
-    "enforcement action", "disruption", "description",
-]  # fmt: skip
+    "reference",
+    "order",
+    "person id",
+    "person",
+    "order type",
+    "occurred on",
+    "outcome",
+    "enforcement action",
+    "disruption",
+    "description",
+]
 
 
 def rows(records: Iterable[dict]) -> Iterator[list]:

@@ -101,29 +101,47 @@ class OrderForm(DurationFields):
         initial=OrderStatus.GRANTED,
         widget=forms.RadioSelect,
     )
-    applied_on = forms.DateField(label="Date of the application", required=False,
-                                 widget=date_input())  # fmt: skip
-    decided_on = forms.DateField(label="Date the order was made", required=False,
-                                 widget=date_input())  # fmt: skip
-    court = forms.ChoiceField(label="Court", required=False,
-                              choices=[("", "Choose the court"), *Court.choices])  # fmt: skip
-    court_reference = forms.CharField(label="Court or case reference", required=False,
-                                      max_length=80)  # fmt: skip
+    applied_on = forms.DateField(
+        label="Date of the application", required=False, widget=date_input()
+    )
+    decided_on = forms.DateField(
+        label="Date the order was made", required=False, widget=date_input()
+    )
+    court = forms.ChoiceField(
+        label="Court", required=False, choices=[("", "Choose the court"), *Court.choices]
+    )
+    court_reference = forms.CharField(
+        label="Court or case reference", required=False, max_length=80
+    )
     threat = ThreatField(label="Threat", required=False, help_text=REFERENCE_HELP)
     starts_on_release = forms.BooleanField(
         label="The court says it starts on release from custody", required=False
     )
     start_on = forms.DateField(
-        label="Starts on (if not the day it was made)", required=False,
+        label="Starts on (if not the day it was made)",
+        required=False,
         widget=date_input(future=True),
-    )  # fmt: skip
-    notes = forms.CharField(required=False, max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    )
+    notes = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     field_order = [
-        "nominal", "order_type", "applicant", "status", "applied_on", "decided_on", "court",
-        "court_reference", "threat", "starts_on_release", "start_on", "duration_months",
-        "ends_on", "until_further_order", "notes",
-    ]  # fmt: skip
+        "nominal",
+        "order_type",
+        "applicant",
+        "status",
+        "applied_on",
+        "decided_on",
+        "court",
+        "court_reference",
+        "threat",
+        "starts_on_release",
+        "start_on",
+        "duration_months",
+        "ends_on",
+        "until_further_order",
+        "notes",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,13 +181,16 @@ DETAIL_LABELS = {key: label for details in CONDITION_DETAILS.values() for key, l
 
 class ConditionForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of condition", required=False,
+        label="Kind of condition",
+        required=False,
         choices=[("", "Choose the kind"), *ConditionKind.choices],
-    )  # fmt: skip
+    )
     wording = forms.CharField(
-        label="Wording", required=False, max_length=2000,
+        label="Wording",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     associate = NominalField(
         label="Person not to associate with (socmap id, if recorded)", required=False
     )
@@ -230,39 +251,51 @@ def condition_formset(request, prefix: str = "conditions") -> BaseConditionFormS
 
 class GrantForm(DurationFields):
     decided_on = forms.DateField(label="Date the order was made", widget=date_input())
-    court = forms.ChoiceField(label="Court", required=False,
-                              choices=[("", "As in the application"), *Court.choices])  # fmt: skip
+    court = forms.ChoiceField(
+        label="Court", required=False, choices=[("", "As in the application"), *Court.choices]
+    )
     starts_on_release = forms.BooleanField(
         label="The court says it starts on release from custody", required=False
     )
-    start_on = forms.DateField(label="Starts on (if not the day it was made)", required=False,
-                               widget=date_input(future=True))  # fmt: skip
-    note = forms.CharField(label="Note", required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    start_on = forms.DateField(
+        label="Starts on (if not the day it was made)",
+        required=False,
+        widget=date_input(future=True),
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RefuseForm(forms.Form):
     decided_on = forms.DateField(label="Date of the decision", widget=date_input())
-    reason = forms.CharField(label="Why the court refused it", max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reason = forms.CharField(
+        label="Why the court refused it", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class VaryForm(forms.Form):
     varied_on = forms.DateField(label="Date of the variation", widget=date_input())
-    reason = forms.CharField(label="What the court varied and why", max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reason = forms.CharField(
+        label="What the court varied and why",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     duration_months = forms.IntegerField(
-        label="New duration in months (from the original start)", required=False, min_value=1,
+        label="New duration in months (from the original start)",
+        required=False,
+        min_value=1,
         max_value=600,
-    )  # fmt: skip
-    ends_on = forms.DateField(label="Or: new last day in force", required=False,
-                              widget=date_input(future=True))  # fmt: skip
-    until_further_order = forms.BooleanField(label="Or: now until further order",
-                                             required=False)  # fmt: skip
+    )
+    ends_on = forms.DateField(
+        label="Or: new last day in force", required=False, widget=date_input(future=True)
+    )
+    until_further_order = forms.BooleanField(label="Or: now until further order", required=False)
     remove_conditions = forms.MultipleChoiceField(
-        label="Conditions the court removed", required=False,
+        label="Conditions the court removed",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,8 +318,9 @@ class VaryForm(forms.Form):
 
 class DischargeForm(forms.Form):
     discharged_on = forms.DateField(label="Date of the discharge", widget=date_input())
-    reason = forms.CharField(label="Why it was discharged", max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reason = forms.CharField(
+        label="Why it was discharged", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class BreachForm(forms.Form):
@@ -297,10 +331,11 @@ class BreachForm(forms.Form):
     )
     outcome = forms.ModelChoiceField(queryset=BreachOutcome.objects.all(), label="What followed")
     record_as_disruption = forms.BooleanField(
-        label="Record the action as a disruption now (analysts and LROs)", required=False,
+        label="Record the action as a disruption now (analysts and LROs)",
+        required=False,
         help_text="It is recorded as a draft against the person's threats, for you to grade "
         "and submit. Otherwise it waits for an analyst or LRO.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, order, may_record_disruption: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,21 +349,25 @@ class BreachForm(forms.Form):
 
 class CustodyForm(forms.Form):
     nominal = NominalField(label="Person (socmap id)")
-    custody_type = forms.ChoiceField(label="Custody", choices=CustodyType.choices,
-                                     widget=forms.RadioSelect)  # fmt: skip
+    custody_type = forms.ChoiceField(
+        label="Custody", choices=CustodyType.choices, widget=forms.RadioSelect
+    )
     started_on = forms.DateField(label="Sentenced or remanded on", widget=date_input())
-    sentence_months = forms.IntegerField(label="Sentence in months", required=False,
-                                         min_value=1, max_value=600)  # fmt: skip
+    sentence_months = forms.IntegerField(
+        label="Sentence in months", required=False, min_value=1, max_value=600
+    )
     indeterminate = forms.BooleanField(label="Life or indeterminate sentence", required=False)
-    establishment = forms.CharField(label="Prison or establishment", required=False,
-                                    max_length=120)  # fmt: skip
+    establishment = forms.CharField(label="Prison or establishment", required=False, max_length=120)
     offence = forms.CharField(required=False, max_length=200)
-    expected_release_on = forms.DateField(label="Expected release", required=False,
-                                          widget=date_input(future=True))  # fmt: skip
-    released_on = forms.DateField(label="Released on (if already released)", required=False,
-                                  widget=date_input())  # fmt: skip
-    notes = forms.CharField(required=False, max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    expected_release_on = forms.DateField(
+        label="Expected release", required=False, widget=date_input(future=True)
+    )
+    released_on = forms.DateField(
+        label="Released on (if already released)", required=False, widget=date_input()
+    )
+    notes = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,14 +394,16 @@ class ConsiderForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     order_type = forms.ModelChoiceField(
         queryset=OrderType.objects.filter(is_active=True, new_applications=True),
-        label="Order to apply for", required=False,
-    )  # fmt: skip
-    reason = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="Why: this is kept and shown to inspectors.")  # fmt: skip
-    decided_on = forms.DateField(label="Date of the decision", required=False,
-                                 widget=date_input())  # fmt: skip
-    review_on = forms.DateField(label="Review on", required=False,
-                                widget=date_input(future=True))  # fmt: skip
+        label="Order to apply for",
+        required=False,
+    )
+    reason = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why: this is kept and shown to inspectors.",
+    )
+    decided_on = forms.DateField(label="Date of the decision", required=False, widget=date_input())
+    review_on = forms.DateField(label="Review on", required=False, widget=date_input(future=True))
     threat = ThreatField(label="Threat", required=False, help_text=REFERENCE_HELP)
 
     def __init__(self, *args, user, **kwargs):

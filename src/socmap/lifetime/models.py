@@ -145,9 +145,7 @@ class CustodyRecord(models.Model):
     offence = models.CharField(max_length=200, blank=True)
     started_on = models.DateField("Sentenced or remanded on")
     sentence_months = models.PositiveIntegerField(null=True, blank=True)
-    indeterminate = models.BooleanField(
-        "Life or indeterminate sentence", default=False
-    )
+    indeterminate = models.BooleanField("Life or indeterminate sentence", default=False)
     expected_release_on = models.DateField(null=True, blank=True, db_index=True)
     released_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)

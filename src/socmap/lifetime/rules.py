@@ -214,14 +214,16 @@ def duration_problems(
         add("duration", f"Give the duration of the {type_name} in months, or its end date.")
         return errors
     if given > 1:
-        add("duration", "Give the duration in months, an end date or 'until further order', not more.")
+        add(
+            "duration",
+            "Give the duration in months, an end date or 'until further order', not more.",
+        )
         return errors
     if until_further_order:
         if not limits.indefinite:
             add(
                 "until_further_order",
-                f"{an(type_name)} cannot be made until further order: "
-                f"{limits.describe().lower()}.",
+                f"{an(type_name)} cannot be made until further order: {limits.describe().lower()}.",
             )
         return errors
     if months is not None:
@@ -243,7 +245,10 @@ def duration_problems(
         return errors
     assert end is not None
     if start is None:
-        add("ends_on", "An order that starts on release is given a duration in months, not an end date.")
+        add(
+            "ends_on",
+            "An order that starts on release is given a duration in months, not an end date.",
+        )
         return errors
     if end < start:
         add("ends_on", "The end date is before the order starts.")
@@ -264,9 +269,7 @@ def duration_problems(
     return errors
 
 
-def age_problem(
-    minimum_age: int | None, born: dt.date | None, on: dt.date, type_name: str
-) -> str:
+def age_problem(minimum_age: int | None, born: dt.date | None, on: dt.date, type_name: str) -> str:
     """Why the subject cannot be made subject to the order on ``on`` ("" if they can)."""
     if not minimum_age:
         return ""
@@ -277,9 +280,9 @@ def age_problem(
         )
     if age_on(born, on) < minimum_age:
         return (
-            f"The subject is {age_on(born, on)} on {on:%-d %B %Y}; {an(type_name, capital=False)} needs them to be "
-            f"{minimum_age} or over (they are {minimum_age} from "
-            f"{birthday(born, minimum_age):%-d %B %Y})."
+            f"The subject is {age_on(born, on)} on {on:%-d %B %Y}; "
+            f"{an(type_name, capital=False)} needs them to be {minimum_age} or over "
+            f"(they are {minimum_age} from {birthday(born, minimum_age):%-d %B %Y})."
         )
     return ""
 

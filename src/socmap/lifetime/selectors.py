@@ -466,7 +466,8 @@ def consider_an_order(user, *, today=None) -> list[ConsiderRow]:
     due = [
         nominal_id
         for nominal_id, (day, _evidence) in convicted.items()
-        if considered.get(nominal_id, dt.date.min) < day and ordered.get(nominal_id, dt.date.min) < day
+        if considered.get(nominal_id, dt.date.min) < day
+        and ordered.get(nominal_id, dt.date.min) < day
     ]
     if not due:
         return []

@@ -93,11 +93,25 @@ def _duration(entry, where: str, problems: list[str]) -> dict:
 
 
 TYPE_KEYS = {
-    "code", "name", "short", "statute", "duration", "duration_under_18",
-    "max_months_magistrates", "max_months_life_sentence", "max_months_initial", "minimum_age",
-    "applicants", "start_on_release", "min_custodial_months", "new_applications", "subject",
-    "description", "simplified", "is_active",
-}  # fmt: skip
+    "code",
+    "name",
+    "short",
+    "statute",
+    "duration",
+    "duration_under_18",
+    "max_months_magistrates",
+    "max_months_life_sentence",
+    "max_months_initial",
+    "minimum_age",
+    "applicants",
+    "start_on_release",
+    "min_custodial_months",
+    "new_applications",
+    "subject",
+    "description",
+    "simplified",
+    "is_active",
+}
 
 
 def parse_order_types(document) -> tuple[list[dict], list[dict], list[str]]:
@@ -328,10 +342,16 @@ def _today() -> dt.date:
 
 
 def _check_date(
-    value, name: str, errors: dict, *, label: str, required: bool = True,
-    not_after: dt.date | None = None, not_before: dt.date | None = None,
+    value,
+    name: str,
+    errors: dict,
+    *,
+    label: str,
+    required: bool = True,
+    not_after: dt.date | None = None,
+    not_before: dt.date | None = None,
     before_label: str = "",
-) -> dt.date | None:  # fmt: skip
+) -> dt.date | None:
     if value in (None, ""):
         if required:
             errors.setdefault(name, []).append(f"Give the {label}.")
@@ -535,7 +555,10 @@ def _restart_orders(actor, custody: CustodyRecord, *, note: str) -> list[str]:
             dates.start or _today(),
             note=note,
             changes={
-                "starts_on": [before["starts_on"], dates.start.isoformat() if dates.start else None],
+                "starts_on": [
+                    before["starts_on"],
+                    dates.start.isoformat() if dates.start else None,
+                ],
                 "ends_on": [before["ends_on"], dates.end.isoformat() if dates.end else None],
             },
         )
@@ -746,9 +769,7 @@ def _check_terms(
                 f"{custody.sentence_text.lower()}."
             )
     if start_on is not None and not starts_on_release and start_on < decided_on:
-        errors.setdefault("start_on", []).append(
-            "An order cannot start before the court made it."
-        )
+        errors.setdefault("start_on", []).append("An order cannot start before the court made it.")
     if court and court not in rules.Court.values:
         errors.setdefault("court", []).append(f"Choose one of {', '.join(rules.Court.labels)}.")
     age = None
@@ -801,9 +822,7 @@ def _check_terms(
 def _check_subject(order_type: OrderType, nominal: Nominal, on: dt.date, errors: dict) -> None:
     if order_type.subject != OrderSubject.PERSON:
         return
-    problem = rules.age_problem(
-        order_type.minimum_age, nominal.date_of_birth, on, order_type.name
-    )
+    problem = rules.age_problem(order_type.minimum_age, nominal.date_of_birth, on, order_type.name)
     if problem:
         errors.setdefault("nominal", []).append(problem)
 
@@ -873,14 +892,23 @@ def record_order(
     _check_type(order_type, applicant, errors, applying=applying)
     _check_threat(actor, threat, errors)
     applied_on = _check_date(
-        applied_on, "applied_on", errors, label="application date", required=applying,
+        applied_on,
+        "applied_on",
+        errors,
+        label="application date",
+        required=applying,
         not_after=today,
-    )  # fmt: skip
+    )
     if not applying:
         decided_on = _check_date(
-            decided_on, "decided_on", errors, label="date the order was made",
-            not_after=today, not_before=applied_on, before_label="the application",
-        )  # fmt: skip
+            decided_on,
+            "decided_on",
+            errors,
+            label="date the order was made",
+            not_after=today,
+            not_before=applied_on,
+            before_label="the application",
+        )
     elif decided_on is not None:
         errors.setdefault("decided_on", []).append(
             "An application has no decision yet: grant or refuse it once the court decides."
@@ -1002,9 +1030,14 @@ def grant_order(
     _require_status(order, [OrderStatus.APPLIED], "granted")
     errors: dict[str, list[str]] = {}
     decided_on = _check_date(
-        decided_on, "decided_on", errors, label="date the order was made",
-        not_after=_today(), not_before=order.applied_on, before_label="the application",
-    )  # fmt: skip
+        decided_on,
+        "decided_on",
+        errors,
+        label="date the order was made",
+        not_after=_today(),
+        not_before=order.applied_on,
+        before_label="the application",
+    )
     note = _text(note, "note", errors)
     court = court or order.court
     cleaned_conditions = _clean_conditions(actor, list(conditions), errors)
@@ -1046,9 +1079,14 @@ def refuse_order(*, actor, order: Order, decided_on: dt.date | None, reason: str
     _require_status(order, [OrderStatus.APPLIED], "refused")
     errors: dict[str, list[str]] = {}
     decided_on = _check_date(
-        decided_on, "decided_on", errors, label="date of the decision",
-        not_after=_today(), not_before=order.applied_on, before_label="the application",
-    )  # fmt: skip
+        decided_on,
+        "decided_on",
+        errors,
+        label="date of the decision",
+        not_after=_today(),
+        not_before=order.applied_on,
+        before_label="the application",
+    )
     reason = _text(reason, "reason", errors, required="Record why the court refused it.")
     if errors:
         raise InvalidInput(errors)
@@ -1096,9 +1134,14 @@ def vary_order(
     _require_status(order, LIVE, "varied")
     errors: dict[str, list[str]] = {}
     varied_on = _check_date(
-        varied_on, "varied_on", errors, label="date of the variation",
-        not_after=_today(), not_before=order.decided_on, before_label="the order was made",
-    )  # fmt: skip
+        varied_on,
+        "varied_on",
+        errors,
+        label="date of the variation",
+        not_after=_today(),
+        not_before=order.decided_on,
+        before_label="the order was made",
+    )
     reason = _text(reason, "reason", errors, required="Record what the court varied and why.")
     cleaned_conditions = _clean_conditions(actor, list(add_conditions), errors)
     removing = list(dict.fromkeys(int(pk) for pk in remove_conditions))
@@ -1170,17 +1213,20 @@ def vary_order(
     return order
 
 
-def discharge_order(
-    *, actor, order: Order, discharged_on: dt.date | None, reason: str
-) -> Order:
+def discharge_order(*, actor, order: Order, discharged_on: dt.date | None, reason: str) -> Order:
     _require_editor(actor, "record discharges of orders")
     _require_visible(actor, order)
     _require_status(order, LIVE, "discharged")
     errors: dict[str, list[str]] = {}
     discharged_on = _check_date(
-        discharged_on, "discharged_on", errors, label="date of the discharge",
-        not_after=_today(), not_before=order.decided_on, before_label="the order was made",
-    )  # fmt: skip
+        discharged_on,
+        "discharged_on",
+        errors,
+        label="date of the discharge",
+        not_after=_today(),
+        not_before=order.decided_on,
+        before_label="the order was made",
+    )
     reason = _text(reason, "reason", errors, required="Record why the order was discharged.")
     if errors:
         raise InvalidInput(errors)
@@ -1263,8 +1309,9 @@ def threats_of(actor, nominal: Nominal, extra: Threat | None = None) -> list[Thr
     return [t for t in unique if actor is None or can_see(actor, t)]
 
 
-def _record_disruption(actor, *, owner, threats, nominal, occurred_on, tactic_code, arrests,
-                       narrative):  # fmt: skip
+def _record_disruption(
+    actor, *, owner, threats, nominal, occurred_on, tactic_code, arrests, narrative
+):
     from socmap.disruptions.models import Tactic
     from socmap.disruptions.services import record_disruption
 

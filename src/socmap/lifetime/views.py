@@ -95,19 +95,28 @@ def alerts(request):
     if export in ALERT_EXPORTS and fmt in FORMATS:
         if export == "releases":
             return exports.table_response(
-                fmt, f"releases-next-{days}-days", "Releases", exports.CUSTODY_HEADER,
+                fmt,
+                f"releases-next-{days}-days",
+                "Releases",
+                exports.CUSTODY_HEADER,
                 exports.custody_records(found.releases),
-            )  # fmt: skip
+            )
         if export == "consider":
             return exports.table_response(
-                fmt, "consider-an-order", "Consider an order", exports.CONSIDER_HEADER,
+                fmt,
+                "consider-an-order",
+                "Consider an order",
+                exports.CONSIDER_HEADER,
                 (exports.consider_record(r) for r in found.consider),
-            )  # fmt: skip
+            )
         queryset = found.expiring if export == "expiring" else found.past_end
         return exports.table_response(
-            fmt, f"orders-{export}", "Orders", exports.ORDER_HEADER,
+            fmt,
+            f"orders-{export}",
+            "Orders",
+            exports.ORDER_HEADER,
             exports.order_records(queryset),
-        )  # fmt: skip
+        )
     return render(
         request,
         "lifetime/alerts.html",
@@ -264,8 +273,9 @@ def _editable_order(request, pk: int):
     return order
 
 
-def _order_action(request, pk, form_class, template, act, *, done, statuses, conditions=False,
-                  form_kwargs=None):  # fmt: skip
+def _order_action(
+    request, pk, form_class, template, act, *, done, statuses, conditions=False, form_kwargs=None
+):
     order = _editable_order(request, pk)
     if order.status not in statuses:
         messages.warning(request, f"{order.reference} is {order.get_status_display().lower()}.")
@@ -273,11 +283,7 @@ def _order_action(request, pk, form_class, template, act, *, done, statuses, con
     kwargs = form_kwargs(order) if form_kwargs else {}
     form = form_class(request.POST or None, initial={"decided_on": timezone.localdate()}, **kwargs)
     formset = condition_formset(request) if conditions else None
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (formset is None or formset.is_valid())
-    ):
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         try:
             act(order, form, formset)
         except InvalidInput as invalid:
@@ -307,10 +313,15 @@ def grant(request, pk: int):
         )
 
     return _order_action(
-        request, pk, GrantForm, "lifetime/grant.html", act,
-        done=lambda o: f"{o.reference} is granted.", statuses=[OrderStatus.APPLIED],
+        request,
+        pk,
+        GrantForm,
+        "lifetime/grant.html",
+        act,
+        done=lambda o: f"{o.reference} is granted.",
+        statuses=[OrderStatus.APPLIED],
         conditions=True,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -324,9 +335,14 @@ def refuse(request, pk: int):
         )
 
     return _order_action(
-        request, pk, RefuseForm, "lifetime/refuse.html", act,
-        done=lambda o: f"{o.reference} is recorded as refused.", statuses=[OrderStatus.APPLIED],
-    )  # fmt: skip
+        request,
+        pk,
+        RefuseForm,
+        "lifetime/refuse.html",
+        act,
+        done=lambda o: f"{o.reference} is recorded as refused.",
+        statuses=[OrderStatus.APPLIED],
+    )
 
 
 @login_required
@@ -343,10 +359,16 @@ def vary(request, pk: int):
         )
 
     return _order_action(
-        request, pk, VaryForm, "lifetime/vary.html", act,
-        done=lambda o: f"{o.reference} is varied.", statuses=LIVE, conditions=True,
+        request,
+        pk,
+        VaryForm,
+        "lifetime/vary.html",
+        act,
+        done=lambda o: f"{o.reference} is varied.",
+        statuses=LIVE,
+        conditions=True,
         form_kwargs=lambda o: {"order": o},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -360,9 +382,14 @@ def discharge(request, pk: int):
         )
 
     return _order_action(
-        request, pk, DischargeForm, "lifetime/discharge.html", act,
-        done=lambda o: f"{o.reference} is discharged.", statuses=LIVE,
-    )  # fmt: skip
+        request,
+        pk,
+        DischargeForm,
+        "lifetime/discharge.html",
+        act,
+        done=lambda o: f"{o.reference} is discharged.",
+        statuses=LIVE,
+    )
 
 
 @login_required
@@ -426,9 +453,12 @@ def breach_list(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return exports.table_response(
-            fmt, "breaches", "Breaches", exports.BREACH_HEADER,
+            fmt,
+            "breaches",
+            "Breaches",
+            exports.BREACH_HEADER,
             (exports.breach_record(b) for b in breaches.iterator()),
-        )  # fmt: skip
+        )
     return render(
         request,
         "lifetime/breach_list.html",
@@ -584,7 +614,11 @@ def release(request, pk: int):
             messages.success(
                 request,
                 f"Release recorded for {record.nominal}."
-                + (f" {started} order{'s' if started != 1 else ''} now in force." if started else ""),
+                + (
+                    f" {started} order{'s' if started != 1 else ''} now in force."
+                    if started
+                    else ""
+                ),
             )
     else:
         messages.error(request, "Give the date of the release.")
@@ -640,7 +674,8 @@ def consider(request, nominal_id: int):
             _apply_errors(form, invalid)
         else:
             messages.success(
-                request, f"Decision recorded for {found.nominal}: {decision.get_decision_display()}."
+                request,
+                f"Decision recorded for {found.nominal}: {decision.get_decision_display()}.",
             )
             if decision.decision == "apply":
                 return redirect(f"{reverse('lifetime:record')}?nominal={found.nominal.pk}")

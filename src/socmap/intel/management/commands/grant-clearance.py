@@ -34,14 +34,20 @@ class Command(BaseCommand):
             raise CommandError(f"'{until}' is not a date: use 2027-03-31.") from bad
         try:
             clearance = services.grant_clearance(
-                actor=resolve_actor(actor), user=user, level=level, expires_on=expires_on,
-                reason=reason, vetting=vetting,
-            )  # fmt: skip
+                actor=resolve_actor(actor),
+                user=user,
+                level=level,
+                expires_on=expires_on,
+                reason=reason,
+                vetting=vetting,
+            )
         except InvalidInput as invalid:
             raise CommandError(invalid.summary()) from invalid
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from denied
-        self.stdout.write(self.style.SUCCESS(
-            f"{user.username} is cleared {clearance.get_level_display().lower()} until "
-            f"{clearance.expires_on:%-d %B %Y}."
-        ))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{user.username} is cleared {clearance.get_level_display().lower()} until "
+                f"{clearance.expires_on:%-d %B %Y}."
+            )
+        )

@@ -29,8 +29,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--owner", required=True, metavar="SLUG",
-                            help="The organisation that holds the records")  # fmt: skip
+        parser.add_argument(
+            "--owner", required=True, metavar="SLUG", help="The organisation that holds the records"
+        )
         parser.add_argument("--kind", choices=sorted(KINDS), default="reports")
         parser.add_argument("--dry-run", action="store_true", help="Check the file, save nothing")
         add_actor_argument(parser)
@@ -52,9 +53,13 @@ class Command(BaseCommand):
             rows = list(csv.DictReader(io.StringIO(decode_csv_bytes(file.read_bytes()))))
             self.stdout.write(f"Checking {len(rows)} rows of {noun} from {file.name}...")
             result = importer(
-                actor=user, rows=rows, owner=organisation, source_name=file.name,
-                progress=progress, dry_run=dry_run,
-            )  # fmt: skip
+                actor=user,
+                rows=rows,
+                owner=organisation,
+                source_name=file.name,
+                progress=progress,
+                dry_run=dry_run,
+            )
         except ImportRejected as rejected:
             for error in rejected.row_errors:
                 self.stderr.write(f"  {error}")
@@ -64,9 +69,11 @@ class Command(BaseCommand):
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from denied
         if dry_run:
-            self.stdout.write(self.style.SUCCESS(
-                f"The file is correct: {result.rows} {noun} would be imported. Nothing saved."
-            ))  # fmt: skip
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"The file is correct: {result.rows} {noun} would be imported. Nothing saved."
+                )
+            )
         else:
             self.stdout.write(
                 self.style.SUCCESS(f"Imported {result.rows} {noun} for {organisation.name}.")

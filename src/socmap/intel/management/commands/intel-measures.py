@@ -47,8 +47,25 @@ class Command(BaseCommand):
         self.stdout.write(f"Process measures, {found.period}")
         write_table(
             self.stdout,
-            ["organisation", "SARs", "packages", "per 100 SARs", "arrested", "ACRO checked",
-             "share %"],
-            [[r["organisation"], r["sars_received"], r["packages"], r["packages_per_100_sars"],
-              r["arrests"], r["acro_checked"], r["acro_share"]] for r in records],
-        )  # fmt: skip
+            [
+                "organisation",
+                "SARs",
+                "packages",
+                "per 100 SARs",
+                "arrested",
+                "ACRO checked",
+                "share %",
+            ],
+            [
+                [
+                    r["organisation"],
+                    r["sars_received"],
+                    r["packages"],
+                    r["packages_per_100_sars"],
+                    r["arrests"],
+                    r["acro_checked"],
+                    r["acro_share"],
+                ]
+                for r in records
+            ],
+        )

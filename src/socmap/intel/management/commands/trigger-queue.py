@@ -16,8 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--status", default=TriggerStatus.RECEIVED,
-                            help=f"One of {', '.join(TriggerStatus.values)} or any")  # fmt: skip
+        parser.add_argument(
+            "--status",
+            default=TriggerStatus.RECEIVED,
+            help=f"One of {', '.join(TriggerStatus.values)} or any",
+        )
         parser.add_argument("--from", dest="sender", default="", metavar="SLUG")
         parser.add_argument("--format", choices=FORMATS, default="table")
         add_actor_argument(parser)

@@ -21,8 +21,10 @@ class Command(BaseCommand):
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from denied
         for order in expired:
-            self.stdout.write(f"  {order.reference} {order.order_type.short_name}: last day "
-                              f"{order.ends_on:%-d %B %Y}")  # fmt: skip
+            self.stdout.write(
+                f"  {order.reference} {order.order_type.short_name}: last day "
+                f"{order.ends_on:%-d %B %Y}"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Recorded the expiry of {len(expired)} order{'s' if len(expired) != 1 else ''}."

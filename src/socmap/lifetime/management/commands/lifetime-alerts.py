@@ -77,7 +77,5 @@ def _short(kind: str, records: list[dict]):
         keys = ["person_id", "person", "threats", "convicted_on", "last_decision", "owner"]
     else:
         keys = ["reference", "person_id", "person", "order_type", "ends_on", "owner"]
-    rows = [
-        ["; ".join(r[k]) if isinstance(r[k], list) else r[k] for k in keys] for r in records
-    ]
+    rows = [["; ".join(r[k]) if isinstance(r[k], list) else r[k] for k in keys] for r in records]
     return [k.replace("_", " ") for k in keys], rows

@@ -5,8 +5,17 @@ from socmap.lifetime import exports, selectors
 from socmap.orgs.management.commands._common import add_actor_argument, resolve_actor
 from socmap.threats.management.commands._output import FORMATS, write_csv, write_json, write_table
 
-SHORT = ["reference", "person_id", "person", "order_type", "status", "state", "starts_on",
-         "ends_on", "owner"]  # fmt: skip
+SHORT = [
+    "reference",
+    "person_id",
+    "person",
+    "order_type",
+    "status",
+    "state",
+    "starts_on",
+    "ends_on",
+    "owner",
+]
 
 
 class Command(BaseCommand):
@@ -18,8 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--type", dest="order_type", default="", help="An order type code")
         parser.add_argument("--status", default="")
-        parser.add_argument("--state", default="",
-                            help=f"One of {', '.join(selectors.STATES)}")  # fmt: skip
+        parser.add_argument("--state", default="", help=f"One of {', '.join(selectors.STATES)}")
         parser.add_argument("--owner", default="", metavar="SLUG")
         parser.add_argument("--sort", default=selectors.ORDER_DEFAULT_SORT)
         parser.add_argument("--format", choices=FORMATS, default="table")
