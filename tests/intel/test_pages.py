@@ -524,3 +524,14 @@ def test_empty_lists_say_so(client_for, cleared_analyst):
         in client.get(reverse("intel:sars")).content.decode()
     )
     assert "No SARs or arrests" in client.get(reverse("intel:measures")).content.decode()
+
+
+def test_the_threat_page_lists_its_intelligence_by_grading_only(
+    client_for, uncleared_analyst, report, map_threat_for, cleared_analyst
+):
+    threat = map_threat_for(cleared_analyst)
+    linked = report(threats=[threat])
+    page = client_for(uncleared_analyst).get(reverse("threats:detail", args=[threat.pk]))
+    text = page.content.decode()
+    assert linked.reference in text and "graded 2BC" in text
+    assert SECRET_WORDS not in text

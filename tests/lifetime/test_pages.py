@@ -374,3 +374,16 @@ def test_another_force_cannot_act_on_an_order_it_cannot_see(client_for, dorset_a
         .status_code
         == 404
     )
+
+
+def test_the_threat_page_shows_its_members_in_custody_and_under_orders(
+    client_for, wiltshire_analyst, person, custody, grant, active_group
+):
+    inside, free = person("Insider"), person("Outsider")
+    group = active_group(members=[inside, free])
+    custody(inside, release_in=30)
+    order = grant(free, decided_on=dt.date.today() - 10 * DAY)
+    page = client_for(wiltshire_analyst).get(reverse("threats:detail", args=[group.pk]))
+    text = page.content.decode()
+    assert "Lifetime management" in text and "INSIDER" in text and order.reference in text
+    assert "Consider an order for" in text  # the custodial sentence counts as a conviction

@@ -422,7 +422,7 @@ def _convictions(user, nominal_ids: set[int]) -> dict[int, tuple[dt.date, str]]:
     return latest
 
 
-def consider_an_order(user, *, today=None) -> list[ConsiderRow]:
+def consider_an_order(user, *, today=None, among: set[int] | None = None) -> list[ConsiderRow]:
     """Convicted members (and subjects) of active threats for whom no order has been
     considered, applied for or made since their latest conviction: each needs a recorded
     decision. Most recent conviction first."""
@@ -442,7 +442,8 @@ def consider_an_order(user, *, today=None) -> list[ConsiderRow]:
     ).values_list("subject_id", "pk")
     threats_by_person: dict[int, set[int]] = {}
     for nominal_id, threat_id in [*members, *subjects]:
-        threats_by_person.setdefault(nominal_id, set()).add(threat_id)
+        if among is None or nominal_id in among:
+            threats_by_person.setdefault(nominal_id, set()).add(threat_id)
     if not threats_by_person:
         return []
     convicted = _convictions(user, set(threats_by_person))
