@@ -535,3 +535,45 @@ def test_the_threat_page_lists_its_intelligence_by_grading_only(
     text = page.content.decode()
     assert linked.reference in text and "graded 2BC" in text
     assert SECRET_WORDS not in text
+
+
+@pytest.mark.parametrize(
+    "who, sees",
+    [
+        ("wiltshire_analyst", True),
+        ("swrocu_officer", True),
+        ("nca_officer", True),
+        ("dorset_analyst", False),
+        ("council_partner", False),
+    ],
+)
+def test_sars_arrests_and_measures_show_only_what_the_user_may_see(
+    request, client_for, wiltshire_analyst, who, sees
+):
+    today = dt.date.today()
+    services.record_sar(
+        actor=wiltshire_analyst, reference="SCOPED-SAR", received_on=today, reporter_sector="bank"
+    )
+    services.record_arrest(
+        actor=wiltshire_analyst,
+        arrested_on=today,
+        custody_reference="SCOPED/ARREST",
+        nationality="Polish",
+    )
+    client = client_for(request.getfixturevalue(who))
+    assert ("SCOPED-SAR" in client.get(reverse("intel:sars")).content.decode()) == sees
+    assert ("SCOPED/ARREST" in client.get(reverse("intel:acro")).content.decode()) == sees
+    measures = _csv(client.get(reverse("intel:measures"), {"format": "csv"}))
+    assert any(row[0] == "Wiltshire" and row[1] == "1" for row in measures) == sees
+
+
+def test_the_5x5x5_cut_over_day_is_a_setting(settings, report):
+    settings.SOCMAP_INTEL_3X5X2_FROM = "2030-01-01"
+    old = report(
+        grading_system="5x5x5",
+        source_evaluation="B",
+        intelligence_assessment="2",
+        handling_code="2",
+        handling_conditions="",
+    )
+    assert services.legacy_until() == dt.date(2030, 1, 1) and old.grading_system == "5x5x5"

@@ -387,3 +387,36 @@ def test_the_threat_page_shows_its_members_in_custody_and_under_orders(
     text = page.content.decode()
     assert "Lifetime management" in text and "INSIDER" in text and order.reference in text
     assert "Consider an order for" in text  # the custodial sentence counts as a conviction
+
+
+@pytest.mark.parametrize(
+    "who, sees",
+    [
+        ("offender_manager", True),
+        ("swrocu_officer", True),
+        ("dorset_analyst", False),
+        ("council_partner", False),
+    ],
+)
+def test_the_alerts_custody_and_breach_lists_show_only_what_the_user_may_see(
+    request, client_for, person, custody, grant, outcome, offender_manager, who, sees
+):
+    cole = person("Scopedperson")
+    custody(cole, release_in=10)
+    order = grant(person("Breacher"), decided_on=dt.date.today() - 20 * DAY)
+    record_breach(
+        actor=offender_manager,
+        order=order,
+        occurred_on=dt.date.today(),
+        description="x",
+        outcome=outcome("warning"),
+    )
+    client = client_for(request.getfixturevalue(who))
+    for name, text in (
+        ("lifetime:alerts", "SCOPEDPERSON"),
+        ("lifetime:custody-list", "SCOPEDPERSON"),
+        ("lifetime:breaches", "BREACHER"),
+    ):
+        assert (text in client.get(reverse(name)).content.decode()) == sees, (who, name)
+    exported = _csv(client.get(reverse("lifetime:alerts"), {"export": "releases", "format": "csv"}))
+    assert (len(exported) == 2) == sees

@@ -25,8 +25,7 @@ def threat_lifetime_panel(context, threat):
     custody = selectors.custody_for(user).filter(nominal__in=visible, released_on__isnull=True)
     orders = selectors.orders_for(user).filter(nominal__in=visible, status__in=LIVE)
     waiting = {
-        r.nominal.pk
-        for r in selectors.consider_an_order(user, today=today, among=set(people))
+        r.nominal.pk for r in selectors.consider_an_order(user, today=today, among=set(people))
     }
     return {
         "threat": threat,
