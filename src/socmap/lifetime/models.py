@@ -413,6 +413,14 @@ class OrderCondition(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.wording[:60]}"
 
+    @property
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The structured details with their labels, in the kind's order."""
+        labels = dict(CONDITION_DETAILS.get(self.kind, ()))
+        return [
+            (labels.get(key, key.replace("_", " ")), value) for key, value in self.details.items()
+        ]
+
 
 class BreachOutcome(models.Model):
     """What followed a breach (``fixtures/breach_outcomes.yaml``)."""

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -123,9 +124,9 @@ def alerts(request):
         {
             "alerts": found,
             "days": days,
-            "releases": list(found.releases[:100]),
+            "releases": list(found.releases.annotate(order_count=Count("orders"))[:100]),
             "release_count": found.releases.count(),
-            "expiring": list(found.expiring[:100]),
+            "expiring": list(found.expiring.annotate(breach_count=Count("breaches"))[:100]),
             "expiring_count": found.expiring.count(),
             "past_end": list(found.past_end[:100]),
             "past_end_count": found.past_end.count(),
