@@ -33,6 +33,7 @@ from socmap.intel.models import (
     TriggerStatus,
 )
 from socmap.intel.rules import Classification, GradingSystem
+from socmap.lifetime.checks import filter_date, order_by_key
 from socmap.orgs.models import Organisation, OrganisationKind
 from socmap.orgs.scoping import ScopeLevel, get_visible_or_404, organisations_in_scope, scope_for
 from socmap.orgs.scoping import visible_to as _visible_to
@@ -65,26 +66,6 @@ def readable_classifications(user) -> list[str]:
     if level is None:
         return []
     return [c for c in Classification.values if rules.covers(level, c)]
-
-
-def _order(queryset: QuerySet, sort: str, sorts: dict, default: str) -> QuerySet:
-    key = sort.lstrip("-")
-    order = sorts.get(key, sorts[default.lstrip("-")])
-    if sort.startswith("-"):
-        order = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in order)
-    return queryset.order_by(*order)
-
-
-def _date(raw, name: str, errors: dict) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        errors[name] = [f"'{raw}' is not a date: use 2026-03-14."]
-        return None
 
 
 # --------------------------------------------------------------------------- reports
@@ -199,8 +180,8 @@ def check_report_filters(
         sort = REPORT_DEFAULT_SORT
         refuse("sort", f"Sort by one of {', '.join(REPORT_SORTS)} (- for reverse).")
     date_errors: dict[str, list[str]] = {}
-    start = _date(date_from, "date_from", date_errors)
-    end = _date(date_to, "date_to", date_errors)
+    start = filter_date(date_from, "date_from", date_errors)
+    end = filter_date(date_to, "date_to", date_errors)
     if strict:
         errors.update(date_errors)
     if errors:
@@ -257,7 +238,7 @@ def report_list(user, filters: ReportFilters | None = None) -> QuerySet[Intellig
         qs = qs.filter(condition)
     if filters.nominal or filters.threat_id:
         qs = qs.distinct()
-    return _order(qs, filters.sort, REPORT_SORTS, REPORT_DEFAULT_SORT)
+    return order_by_key(qs, filters.sort, REPORT_SORTS, REPORT_DEFAULT_SORT)
 
 
 def report_detail(user, pk: int) -> IntelligenceReport:
@@ -378,7 +359,7 @@ def trigger_queue(
         qs = qs.filter(status=status)
     if sender:
         qs = qs.filter(submitted_by_organisation__slug=sender)
-    return _order(qs, sort, TRIGGER_SORTS, TRIGGER_DEFAULT_SORT)
+    return order_by_key(qs, sort, TRIGGER_SORTS, TRIGGER_DEFAULT_SORT)
 
 
 def trigger_detail(user, pk: int) -> TriggerReport:
@@ -435,8 +416,8 @@ def sar_list(
         errors["status"] = [f"Choose one of {', '.join(SarStatus.values)}."]
     if (sort or "").lstrip("-") not in SAR_SORTS:
         errors["sort"] = [f"Sort by one of {', '.join(SAR_SORTS)} (- for reverse)."]
-    start = _date(date_from, "date_from", errors)
-    end = _date(date_to, "date_to", errors)
+    start = filter_date(date_from, "date_from", errors)
+    end = filter_date(date_to, "date_to", errors)
     if errors:
         raise InvalidInput(errors)
     qs = sars_for(user)
@@ -449,7 +430,7 @@ def sar_list(
     search = (search or "").strip()[:SEARCH_MAX_LENGTH]
     if search:
         qs = qs.filter(Q(reference__icontains=search) | Q(subject__icontains=search))
-    return _order(qs, sort, SAR_SORTS, "-received")
+    return order_by_key(qs, sort, SAR_SORTS, "-received")
 
 
 def packages_for(user) -> QuerySet[IntelligencePackage]:
@@ -482,8 +463,8 @@ def arrest_list(
         errors["checked"] = ["Choose yes or no."]
     if (sort or "").lstrip("-") not in ARREST_SORTS:
         errors["sort"] = [f"Sort by one of {', '.join(ARREST_SORTS)} (- for reverse)."]
-    start = _date(date_from, "date_from", errors)
-    end = _date(date_to, "date_to", errors)
+    start = filter_date(date_from, "date_from", errors)
+    end = filter_date(date_to, "date_to", errors)
     if errors:
         raise InvalidInput(errors)
     qs = arrests_for(user)
@@ -500,7 +481,7 @@ def arrest_list(
     search = (search or "").strip()[:SEARCH_MAX_LENGTH]
     if search:
         qs = qs.filter(Q(custody_reference__icontains=search) | Q(nationality__icontains=search))
-    return _order(qs, sort, ARREST_SORTS, "-arrested")
+    return order_by_key(qs, sort, ARREST_SORTS, "-arrested")
 
 
 # --------------------------------------------------------------------------- measures

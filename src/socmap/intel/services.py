@@ -42,6 +42,7 @@ from socmap.intel.models import (
     TriggerStatus,
 )
 from socmap.intel.rules import Classification, GradingSystem
+from socmap.lifetime.checks import check_date, clean_text
 from socmap.orgs.models import Organisation, OrganisationKind, Role, Share, User
 from socmap.orgs.permissions import require_can_write, require_role
 from socmap.orgs.scoping import can_see, organisations_in_scope
@@ -100,39 +101,20 @@ def _owner_for(actor, owner: Organisation | None, what: str) -> Organisation:
     return owner
 
 
-def _date(
-    value, name: str, errors: dict, label: str, *, required=True, not_before=None, before_label=""
-) -> dt.date | None:
-    today = _today()
-    if value in (None, ""):
-        if required:
-            errors.setdefault(name, []).append(f"Give the {label}.")
-        return None
-    if not isinstance(value, dt.date):
-        errors.setdefault(name, []).append(f"'{value}' is not a date: use 2026-03-14.")
-        return None
-    if value > today:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be in the future (today is {today:%-d %B %Y})."
-        )
-    elif value < rules.EARLIEST_DATE:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be before {rules.EARLIEST_DATE:%Y}."
-        )
-    elif not_before is not None and value < not_before:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be before {before_label or f'{not_before:%-d %B %Y}'}."
-        )
-    return value
+def _date(value, name: str, errors: dict, label: str, **kwargs) -> dt.date | None:
+    return check_date(
+        value,
+        name,
+        errors,
+        label=label,
+        earliest=rules.EARLIEST_DATE,
+        not_after=_today(),
+        **kwargs,
+    )
 
 
 def _text(value, name: str, errors: dict, *, required: str = "", limit: int = rules.MAX_TEXT):
-    text = (value or "").strip()
-    if required and not text:
-        errors.setdefault(name, []).append(required)
-    elif len(text) > limit:
-        errors.setdefault(name, []).append(f"Keep it to {limit:,} characters or fewer.")
-    return text
+    return clean_text(value, name, errors, limit=limit, required=required)
 
 
 # --------------------------------------------------------------------------- clearance

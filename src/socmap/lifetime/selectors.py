@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from socmap.errors import InvalidInput
 from socmap.lifetime import rules
+from socmap.lifetime.checks import filter_date, order_by_key
 from socmap.lifetime.models import (
     Breach,
     CustodyRecord,
@@ -81,26 +82,6 @@ def _search(queryset: QuerySet, search: str, prefix: str = "nominal__") -> Query
         condition |= Q(**{f"{prefix}pk": int(search)})
     condition |= Q(**{f"{prefix}pnc_id__iexact": search.upper()})
     return queryset.filter(condition)
-
-
-def _date(raw, name: str, errors: dict) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        errors[name] = [f"'{raw}' is not a date: use 2026-03-14."]
-        return None
-
-
-def _order(queryset: QuerySet, sort: str, sorts: dict, default: str) -> QuerySet:
-    key = sort.lstrip("-")
-    order = sorts.get(key, sorts[default.lstrip("-")])
-    if sort.startswith("-"):
-        order = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in order)
-    return queryset.order_by(*order)
 
 
 # --------------------------------------------------------------------------- orders
@@ -182,7 +163,7 @@ def check_order_filters(
         sort = ORDER_DEFAULT_SORT
         refuse("sort", f"Sort by one of {', '.join(ORDER_SORTS)} (- for reverse).")
     date_errors: dict[str, list[str]] = {}
-    before = _date(ends_before, "ends_before", date_errors)
+    before = filter_date(ends_before, "ends_before", date_errors)
     if strict:
         errors.update(date_errors)
     if errors:
@@ -223,7 +204,7 @@ def order_list(user, filters: OrderFilters | None = None, today=None) -> QuerySe
     if filters.ends_before:
         qs = qs.filter(ends_on__lte=filters.ends_before)
     qs = _search(qs, filters.search)
-    return _order(qs, filters.sort, ORDER_SORTS, ORDER_DEFAULT_SORT)
+    return order_by_key(qs, filters.sort, ORDER_SORTS, ORDER_DEFAULT_SORT)
 
 
 def order_detail(user, pk: int) -> Order:
@@ -340,7 +321,7 @@ def custody_list(user, filters: CustodyFilters | None = None, today=None) -> Que
             ),
         )
     qs = _search(qs, filters.search)
-    return _order(qs, filters.sort, CUSTODY_SORTS, CUSTODY_DEFAULT_SORT)
+    return order_by_key(qs, filters.sort, CUSTODY_SORTS, CUSTODY_DEFAULT_SORT)
 
 
 def custody_detail(user, pk: int) -> CustodyRecord:

@@ -25,6 +25,7 @@ from socmap.audit.services import record_event
 from socmap.errors import InvalidInput
 from socmap.fourp import FourP
 from socmap.lifetime import rules
+from socmap.lifetime.checks import check_date, clean_text
 from socmap.lifetime.models import (
     CONDITION_DETAILS,
     Applicant,
@@ -341,46 +342,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_date(
-    value,
-    name: str,
-    errors: dict,
-    *,
-    label: str,
-    required: bool = True,
-    not_after: dt.date | None = None,
-    not_before: dt.date | None = None,
-    before_label: str = "",
-) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            errors.setdefault(name, []).append(f"Give the {label}.")
-        return None
-    if not isinstance(value, dt.date):
-        errors.setdefault(name, []).append(f"'{value}' is not a date: use 2026-03-14.")
-        return None
-    if value < rules.EARLIEST_DATE:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be before {rules.EARLIEST_DATE:%Y}."
-        )
-    elif not_after is not None and value > not_after:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be in the future (today is {not_after:%-d %B %Y})."
-        )
-    elif not_before is not None and value < not_before:
-        errors.setdefault(name, []).append(
-            f"The {label} cannot be before {before_label or f'{not_before:%-d %B %Y}'}."
-        )
-    return value
+def _check_date(value, name: str, errors: dict, **kwargs) -> dt.date | None:
+    return check_date(value, name, errors, earliest=rules.EARLIEST_DATE, **kwargs)
 
 
 def _text(value: str, name: str, errors: dict, *, required: str = "", limit: int = MAX_TEXT):
-    text = (value or "").strip()
-    if required and not text:
-        errors.setdefault(name, []).append(required)
-    if len(text) > limit:
-        errors.setdefault(name, []).append(f"Keep it to {limit:,} characters or fewer.")
-    return text
+    return clean_text(value, name, errors, limit=limit, required=required)
 
 
 def _event(order: Order, action: str, by, on: dt.date, **fields) -> OrderEvent:
