@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "socmap.scoring",
     "socmap.plans",
     "socmap.disruptions",
+    "socmap.lifetime",
+    "socmap.intel",
     "socmap.web",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("scoring/", include("socmap.scoring.urls")),
     path("plans/", include("socmap.plans.urls")),
     path("disruptions/", include("socmap.disruptions.urls")),
+    path("lifetime/", include("socmap.lifetime.urls")),
+    path("intel/", include("socmap.intel.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,6 +14,8 @@ NAVIGATION = (
     ("Tasking", "plans:tasking", ()),
     ("Disruptions", "disruptions:list", ()),
     ("People", "people:list", ()),
+    ("Lifetime", "lifetime:alerts", ()),
+    ("Intelligence", "intel:list", ()),
     ("Scoring", "scoring:index", ()),
     ("Organisations", "orgs:organisation-list", ()),
     ("Populations", "orgs:population-list", ()),

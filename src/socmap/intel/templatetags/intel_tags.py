@@ -1,0 +1,27 @@
+"""Template helpers for the intelligence pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def has_role(user, code: str) -> bool:
+    """``{% if user|has_role:"administrator" %}``"""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(code))
+
+
+@register.inclusion_tag("intel/includes/threat_intel.html", takes_context=True)
+def threat_intel_panel(context, threat):
+    """The intelligence panel on the threat page: reports linked to it that the user may know
+    of (gradings only) and trigger reports accepted into it."""
+    from socmap.intel import selectors
+
+    user = context["request"].user
+    reports = selectors.reports_for(user).filter(threats=threat)
+    return {
+        "threat": threat,
+        "reports": list(reports.order_by("-reported_on", "-id")[:5]),
+        "count": reports.count(),
+        "triggers": list(selectors.triggers_for(user).filter(threat=threat)[:5]),
+    }
