@@ -61,6 +61,7 @@ def test_the_detail_page_shows_everything_about_a_person(client_for, wiltshire_a
     page = client.get(reverse("people:detail", args=[smith.pk])).content.decode()
     assert "Smithy" in page and "Exploits" in page
     assert reverse("people:edit", args=[smith.pk]) in page
+    assert reverse("lifetime:person", args=[smith.pk]) in page  # custody, orders, breaches
 
 
 def test_a_person_of_another_force_is_not_found(
