@@ -76,6 +76,7 @@ def _unauthenticated(request, exc):
 def _add_routers() -> None:
     from socmap.audit.api import router as audit_router
     from socmap.disruptions.api import router as disruptions_router
+    from socmap.networks.api import router as networks_router
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
     from socmap.plans.api import router as plans_router
@@ -89,6 +90,7 @@ def _add_routers() -> None:
     api.add_router("/scoring", scoring_router)
     api.add_router("/plans", plans_router)
     api.add_router("/disruptions", disruptions_router)
+    api.add_router("/networks", networks_router)
 
 
 _add_routers()

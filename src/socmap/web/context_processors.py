@@ -14,6 +14,7 @@ NAVIGATION = (
     ("Tasking", "plans:tasking", ()),
     ("Disruptions", "disruptions:list", ()),
     ("People", "people:list", ()),
+    ("Networks", "networks:index", ()),
     ("Scoring", "scoring:index", ()),
     ("Organisations", "orgs:organisation-list", ()),
     ("Populations", "orgs:population-list", ()),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from socmap.networks import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("method/", views.methodology, name="methodology"),
+    path("<str:kind>/<int:pk>/", views.network, name="network"),
+]
