@@ -7,6 +7,6 @@ class NetworksConfig(AppConfig):
     verbose_name = "Networks"
 
     def ready(self) -> None:
-        from socmap.networks import store
+        from socmap.networks import demo, store  # noqa: F401  (demo registers its step)
 
         store.connect_signals()

@@ -35,7 +35,9 @@ DEFAULT_THRESHOLD = 0.9  # match probability at which a pair goes to the review 
 U_SAMPLE_PAIRS = 1_000_000
 MIN_RECORDS_TO_TRAIN = 50
 M_FLOOR = 1e-3  # the least m probability a level may have (see _floor_probabilities)
-U_FLOOR = 1e-7  # fewer records than this: keep the starting m values
+U_FLOOR = 1e-7
+DEFAULT_PRIOR = 1e-4
+PRIOR_BOUNDS = (1e-9, 0.5)  # fewer records than this: keep the starting m values
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,18 @@ def _train(linker, records: int, seed: int, notes: list[str]) -> bool:
         )
     except Exception as failure:  # splink raises plain exceptions on degenerate data
         notes.append(f"The prior could not be estimated ({failure}); 1 in 10,000 was used.")
+    settings = linker._settings_obj
+    prior = settings._probability_two_random_records_match
+    if not prior or not PRIOR_BOUNDS[0] <= prior <= PRIOR_BOUNDS[1]:
+        if prior:
+            notes.append(
+                f"The estimated prior {prior:.3g} was out of bounds; 1 in 10,000 was used."
+            )
+        else:
+            notes.append(
+                "No pair agreed exactly on name and date of birth; a prior of 1 in 10,000 was used."
+            )
+        settings._probability_two_random_records_match = DEFAULT_PRIOR
     max_pairs = min(U_SAMPLE_PAIRS, records * (records - 1) / 2)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     if records < MIN_RECORDS_TO_TRAIN:
@@ -250,7 +264,7 @@ def find_candidate_pairs(
     db_api = DuckDBAPI(connection)
     table = db_api.register(pa.table(_rows(records)), table_name="people")
     linker = Linker(table, _settings(), log_level=logging.ERROR)
-    linker._settings_obj._probability_two_random_records_match = 1e-4
+    linker._settings_obj._probability_two_random_records_match = DEFAULT_PRIOR
     trained = _train(linker, len(records), seed, notes)
     predictions = linker.inference.predict(warning_mode="never")
     comparisons = connection.execute(
