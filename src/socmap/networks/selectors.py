@@ -32,6 +32,7 @@ from socmap.orgs.scoping import get_visible_or_404, ownership_filter, visible_to
 
 CHUNK = 2000  # ids per visibility query
 KEY_PLAYERS = 5
+NODE_LIMIT = DEFAULT_LIMIT  # people and threats in one network; past it the query is refused
 
 
 def _model_for_node(kind: NodeKind):
@@ -234,7 +235,7 @@ def network_for(
     *,
     steps: int = 2,
     link_filter: LinkFilter | None = None,
-    limit: int = DEFAULT_LIMIT,
+    limit: int | None = None,
 ) -> NetworkView:
     """The network around one nominal or threat, to ``steps`` links, of what ``user`` may see
     (404 if they may not see the start). A network past ``limit`` nodes is refused with
@@ -251,6 +252,7 @@ def network_for(
         store.forget()
         graph = store.current_graph()
         start = graph.node(kind, pk)
+    limit = limit or NODE_LIMIT
     visibility = SeeEverything() if user is None else ScopedVisibility(user)
     try:
         found = neighbourhood(graph, start, steps, visibility, link_filter, limit)
