@@ -32,15 +32,22 @@ def fresh_graph():
 def network(db, org):
     wilts, dorset, kent = org("Wiltshire"), org("Dorset"), org("Kent")
     wendy = record_nominal(
-        actor=None, owner=wilts, surname="West", forenames="Wendy",
-        date_of_birth=dt.date(1990, 3, 4), gender="female",
+        actor=None,
+        owner=wilts,
+        surname="West",
+        forenames="Wendy",
+        date_of_birth=dt.date(1990, 3, 4),
+        gender="female",
     )
     will = record_nominal(actor=None, owner=wilts, surname="Ward", forenames="Will")
     dan = record_nominal(actor=None, owner=dorset, surname="Dean", forenames="Dan")
     kim = record_nominal(actor=None, owner=kent, surname="King", forenames="Kim")
     group = map_threat(
-        actor=None, kind=ThreatKind.OCG, name="Swindon Line",
-        predominant_crime_type=CrimeType.objects.get(code="drugs"), owner=wilts,
+        actor=None,
+        kind=ThreatKind.OCG,
+        name="Swindon Line",
+        predominant_crime_type=CrimeType.objects.get(code="drugs"),
+        owner=wilts,
     )
     add_member(actor=None, threat=group, nominal=wendy, role="principal")
     add_member(actor=None, threat=group, nominal=will, role="core")
@@ -49,11 +56,22 @@ def network(db, org):
     if not Tactic.objects.exists():
         load_tactics()
     disruption = record_disruption(
-        actor=None, threats=[group], occurred_on=dt.date(2025, 6, 1), category="pursue",
-        tactic=Tactic.objects.get(code="arrest"), owner=wilts, quantities={"arrests": 2},
+        actor=None,
+        threats=[group],
+        occurred_on=dt.date(2025, 6, 1),
+        category="pursue",
+        tactic=Tactic.objects.get(code="arrest"),
+        owner=wilts,
+        quantities={"arrests": 2},
         nominals=[wendy, will],
     )
     return {
-        "wendy": wendy, "will": will, "dan": dan, "kim": kim, "group": group,
-        "wendy_dan": wendy_dan, "dan_kim": dan_kim, "disruption": disruption,
+        "wendy": wendy,
+        "will": will,
+        "dan": dan,
+        "kim": kim,
+        "group": group,
+        "wendy_dan": wendy_dan,
+        "dan_kim": dan_kim,
+        "disruption": disruption,
     }

@@ -12,7 +12,9 @@ def keys(view_json):
 
 
 def api_network(client, kind, pk, **params):
-    return client.get(f"/api/networks/{'nominals' if kind == 'nominal' else 'threats'}/{pk}", params)
+    return client.get(
+        f"/api/networks/{'nominals' if kind == 'nominal' else 'threats'}/{pk}", params
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,7 +45,9 @@ def test_each_user_sees_the_network_of_what_they_may_see(
 def test_the_kent_person_is_not_reached_through_the_dorset_person_a_force_cannot_see(
     client_for, wiltshire_analyst, network
 ):
-    body = api_network(client_for(wiltshire_analyst), "nominal", network["wendy"].pk, steps=4).json()
+    body = api_network(
+        client_for(wiltshire_analyst), "nominal", network["wendy"].pk, steps=4
+    ).json()
     assert f"nominal-{network['kim'].pk}" not in keys(body)
     assert "King" not in str(body) and "Dean" not in str(body)
 
@@ -59,8 +63,12 @@ def test_a_person_out_of_scope_has_no_network_page_or_endpoint(
     assert api_network(client, "threat", network["group"].pk).status_code == 404
 
 
-def test_a_partner_sees_a_shared_person_alone(client_for, council_partner, network, wiltshire_analyst):
-    share_record(actor=wiltshire_analyst, record=network["wendy"], organisation=council_partner.organisation)
+def test_a_partner_sees_a_shared_person_alone(
+    client_for, council_partner, network, wiltshire_analyst
+):
+    share_record(
+        actor=wiltshire_analyst, record=network["wendy"], organisation=council_partner.organisation
+    )
     body = api_network(client_for(council_partner), "nominal", network["wendy"].pk).json()
     assert keys(body) == {f"nominal-{network['wendy'].pk}"}
     assert body["links"] == []
@@ -87,17 +95,21 @@ def test_the_person_and_threat_pages_show_the_scoped_picture(
     assert "Dan Dean" in page
 
 
-def test_threats_linked_through_a_shared_person_are_listed(
-    client_for, nca_officer, network
-):
+def test_threats_linked_through_a_shared_person_are_listed(client_for, nca_officer, network):
     from socmap.threats.models import CrimeType
     from socmap.threats.services import add_member, map_threat
 
     other = map_threat(
-        actor=None, kind="ocg", name="Bournemouth Crew",
-        predominant_crime_type=CrimeType.objects.get(code="drugs"), owner=network["dan"].owner,
+        actor=None,
+        kind="ocg",
+        name="Bournemouth Crew",
+        predominant_crime_type=CrimeType.objects.get(code="drugs"),
+        owner=network["dan"].owner,
     )
     add_member(actor=None, threat=other, nominal=network["will"], role="enabler")
     body = api_network(client_for(nca_officer), "threat", network["group"].pk, steps=2).json()
     pairs = [(set(t["threats"]), t["shared"]) for t in body["threat_links"]]
-    assert ({f"threat-{network['group'].pk}", f"threat-{other.pk}"}, [f"nominal-{network['will'].pk}"]) in pairs
+    assert (
+        {f"threat-{network['group'].pk}", f"threat-{other.pk}"},
+        [f"nominal-{network['will'].pk}"],
+    ) in pairs

@@ -32,6 +32,7 @@ from socmap.orgs.scoping import get_visible_or_404, ownership_filter, visible_to
 
 CHUNK = 2000  # ids per visibility query
 KEY_PLAYERS = 5
+LINK_VALUES = [k.value for k in LinkKind]
 NODE_LIMIT = DEFAULT_LIMIT  # people and threats in one network; past it the query is refused
 
 
@@ -104,11 +105,11 @@ def parse_filter(
     if not 1 <= steps <= MAX_STEPS:
         errors["steps"] = [f"Choose from 1 to {MAX_STEPS} steps."]
     chosen = [k for k in (kinds or []) if k]
-    unknown = [k for k in chosen if k not in LinkKind.values or k == LinkKind.SAME_PERSON]
+    unknown = [k for k in chosen if k not in LINK_VALUES or k == LinkKind.SAME_PERSON]
     if unknown:
         errors["kinds"] = [
             f"Unknown kind of link '{k}': choose from "
-            f"{', '.join(k for k in LinkKind.values if k != LinkKind.SAME_PERSON)}."
+            f"{', '.join(k for k in LINK_VALUES if k != LinkKind.SAME_PERSON)}."
             for k in unknown
         ]
     dates = {}

@@ -4,6 +4,7 @@ from django.http import Http404
 from socmap.errors import InvalidInput
 from socmap.networks import selectors
 from socmap.networks.graph import LinkKind, NodeKind
+from socmap.networks.selectors import LINK_VALUES
 from socmap.orgs.management.commands._common import resolve_actor
 from socmap.threats.management.commands._output import write_csv, write_json, write_table
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             dest="kinds",
             metavar="KIND",
             help="Only links of this kind (repeat for several): "
-            + ", ".join(k for k in LinkKind.values if k != LinkKind.SAME_PERSON),
+            + ", ".join(k for k in LINK_VALUES if k != LinkKind.SAME_PERSON),
         )
         parser.add_argument("--since", default="", metavar="YYYY-MM-DD")
         parser.add_argument("--until", default="", metavar="YYYY-MM-DD")
