@@ -59,7 +59,7 @@ def _record_copies(context: DemoContext, rng: random.Random) -> int:
     done = _existing_copies()
     made = 0
     for membership in members:
-        if made + len(done) >= wanted:
+        if len(done) >= wanted:
             break
         original = membership.nominal
         if original.pk in done or not original.forenames:
