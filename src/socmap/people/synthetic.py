@@ -85,7 +85,10 @@ def transpose_date(day: dt.date, rng: random.Random) -> dt.date:
     year = f"{day.year:04d}"
     swapped = int(year[:2] + year[3] + year[2])
     if swapped != day.year and 1900 <= swapped <= dt.date.today().year - 10:
-        return day.replace(year=swapped)
+        try:
+            return day.replace(year=swapped)
+        except ValueError:  # 29 February in a year that is not a leap year
+            pass
     return day + dt.timedelta(days=1)
 
 
