@@ -26,10 +26,12 @@ import datetime as dt
 import logging
 import math
 import re
+import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_THRESHOLD = 0.9  # match probability at which a pair goes to the review queue
 U_SAMPLE_PAIRS = 1_000_000
@@ -261,6 +263,8 @@ def find_candidate_pairs(
         return LinkageResult([], len(records), 0, 0.0, False, 0.0, [], ["Fewer than two people."])
     logging.getLogger("splink").setLevel(logging.ERROR)
     connection = duckdb.connect(":memory:")
+    # Spill large joins to the system's temporary folder, never into the working directory.
+    connection.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'socmap-duckdb'}'")
     db_api = DuckDBAPI(connection)
     table = db_api.register(pa.table(_rows(records)), table_name="people")
     linker = Linker(table, _settings(), log_level=logging.ERROR)
