@@ -8,7 +8,9 @@ from socmap.errors import InvalidInput
 
 register = template.Library()
 
-PANEL_STEPS = 1
+# A person's panel shows their associates and threats; a threat's shows its members and
+# their associates (two steps), as the threat page's "Network of associates".
+PANEL_STEPS = {"nominal": 1, "threat": 2}
 
 
 @register.filter
@@ -22,15 +24,16 @@ def network_panel(context, kind: str, pk: int):
 
     user = context["request"].user
     base = reverse("networks:network", kwargs={"kind": kind, "pk": pk})
+    steps = PANEL_STEPS.get(kind, 1)
     try:
-        view = network_data(user, kind, pk, {"steps": PANEL_STEPS})
+        view = network_data(user, kind, pk, {"steps": steps})
     except InvalidInput as invalid:
         return {"error": invalid.summary(), "full_url": base}
     return {
         "view": view,
         "labels": {n.key: n.label for n in view.nodes},
-        "data_url": f"{base}?steps={PANEL_STEPS}&format=json",
-        "full_url": f"{base}?steps=2",
+        "data_url": f"{base}?steps={steps}&format=json",
+        "full_url": f"{base}?steps={max(steps, 2)}",
         "name": f"network-{kind}-{pk}",
         "picture_id": "network-panel",
     }
