@@ -25,7 +25,7 @@ def _key(records, kwargs) -> tuple:
             (r.surname, r.forenames, r.date_of_birth, r.gender, r.pnc_id, tuple(r.aliases))
             for r in records
         ),
-        tuple(sorted(kwargs.items())),
+        tuple(sorted((k, v) for k, v in kwargs.items() if k != "progress")),
     )
 
 

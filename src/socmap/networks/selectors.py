@@ -438,3 +438,199 @@ def _threat_links(
         for (a, b), people in shared.items()
     ]
     return sorted(out, key=lambda t: (-len(t.shared), t.labels))
+
+
+# --------------------------------------------------------------------------- the whole area
+
+THREAT_LINK_SORTS = ("shared", "threat")
+MAX_MIN_SHARED = 20
+
+
+@dataclass(frozen=True)
+class ThreatSummary:
+    pk: int
+    reference: str
+    name: str
+    status: str
+    band: str
+    owner: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.reference} {self.name}"
+
+
+@dataclass(frozen=True)
+class SharedPerson:
+    pk: int
+    label: str
+    records: tuple[int, ...]  # the records of this person (more than one when merged)
+
+
+@dataclass
+class LinkedThreats:
+    first: ThreatSummary
+    second: ThreatSummary
+    shared: list[SharedPerson]
+    group: int = 0  # the number of the group of linked threats the pair belongs to
+
+
+@dataclass
+class AreaThreatLinks:
+    pairs: list[LinkedThreats]
+    threats_linked: int  # threats in at least one pair
+    groups: int  # groups of threats linked to each other, directly or through others
+    people: int  # people shared by at least two threats
+    threats_seen: int  # threats looked at (those the user may see, of the chosen statuses)
+
+
+def parse_area_filter(
+    *,
+    statuses: list[str] | None = None,
+    min_shared: int | str | None = 1,
+    include_past: bool | str | None = False,
+    sort: str | None = "-shared",
+) -> dict:
+    """The filter of :func:`threat_links_in_area`, or :class:`InvalidInput` saying what is
+    wrong. No status chosen: active threats."""
+    from socmap.threats.models import Status
+
+    errors: dict[str, list[str]] = {}
+    chosen = [s for s in (statuses or []) if s] or [Status.ACTIVE]
+    bad = [s for s in chosen if s not in Status.values]
+    if bad:
+        errors["status"] = [
+            f"Unknown threat status '{s}': choose from {', '.join(Status.values)}." for s in bad
+        ]
+    try:
+        least = int(min_shared if min_shared not in (None, "") else 1)
+    except (TypeError, ValueError):
+        errors["min_shared"] = [f"'{min_shared}' is not a number of people."]
+        least = 1
+    if not 1 <= least <= MAX_MIN_SHARED:
+        errors["min_shared"] = [f"Choose from 1 to {MAX_MIN_SHARED} people in common."]
+    order = sort or "-shared"
+    if order.lstrip("-") not in THREAT_LINK_SORTS:
+        errors["sort"] = [f"Sort by one of {', '.join(THREAT_LINK_SORTS)} (- for reverse)."]
+    if errors:
+        raise InvalidInput(errors)
+    past = include_past if isinstance(include_past, bool) else include_past in ("1", "on", "true")
+    return {"statuses": chosen, "min_shared": least, "include_past": past, "sort": order}
+
+
+def threat_links_in_area(
+    user,
+    *,
+    statuses: list[str],
+    min_shared: int = 1,
+    include_past: bool = False,
+    sort: str = "-shared",
+) -> AreaThreatLinks:
+    """Every pair of threats ``user`` may see (of ``statuses``) that share at least
+    ``min_shared`` people the user may also see: members (current ones only unless
+    ``include_past``) and the subjects of priority-individual threats. Two records merged as
+    one person count once when the user may see both. People and memberships the user may not
+    see are left out before anything is counted. ``user=None``: everything."""
+    from socmap.people.models import Nominal
+    from socmap.threats.models import Membership, Threat
+
+    def scoped(queryset):
+        return queryset if user is None else visible_to(user, queryset)
+
+    threats = scoped(Threat.objects.filter(status__in=statuses))
+    people = scoped(Nominal.objects.all())
+    memberships = scoped(Membership.objects.filter(threat__in=threats.values("pk"))).filter(
+        nominal__in=people.values("pk")
+    )
+    if not include_past:
+        memberships = memberships.filter(left_on__isnull=True)
+    links = set(memberships.values_list("threat_id", "nominal_id"))
+    links |= set(threats.filter(subject__in=people.values("pk")).values_list("pk", "subject_id"))
+    person_ids = {person for _, person in links}
+    root = _merge_roots(person_ids, people)
+    by_person: dict[int, set[int]] = defaultdict(set)
+    records: dict[int, set[int]] = defaultdict(set)
+    for threat, person in links:
+        by_person[root.get(person, person)].add(threat)
+        records[root.get(person, person)].add(person)
+    shared: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for person, linked in by_person.items():
+        for a, b in combinations(sorted(linked), 2):
+            shared[(a, b)].add(person)
+    shared = {pair: who for pair, who in shared.items() if len(who) >= min_shared}
+    threat_ids = {t for pair in shared for t in pair}
+    summaries = {
+        t.pk: ThreatSummary(
+            t.pk,
+            t.reference,
+            t.name,
+            t.get_status_display(),
+            t.current_band or "",
+            t.owner.name,
+        )
+        for t in Threat.objects.filter(pk__in=threat_ids).select_related("owner")
+    }
+    sharers = {p for who in shared.values() for p in who}
+    names = {p.pk: p.full_name or p.surname for p in Nominal.objects.filter(pk__in=sharers)}
+    groups = _groups(shared)
+    pairs = [
+        LinkedThreats(
+            summaries[a],
+            summaries[b],
+            sorted(
+                (SharedPerson(p, names[p], tuple(sorted(records[p]))) for p in who),
+                key=lambda s: (s.label, s.pk),
+            ),
+            groups[a],
+        )
+        for (a, b), who in shared.items()
+    ]
+    descending = sort.startswith("-")
+    if sort.lstrip("-") == "shared":
+        pairs.sort(key=lambda p: (p.first.label, p.second.label))
+        pairs.sort(key=lambda p: len(p.shared), reverse=descending)
+    else:
+        pairs.sort(key=lambda p: (p.first.label, p.second.label), reverse=descending)
+    return AreaThreatLinks(
+        pairs=pairs,
+        threats_linked=len(threat_ids),
+        groups=len(set(groups.values())),
+        people=len(sharers),
+        threats_seen=threats.count(),
+    )
+
+
+def _merge_roots(person_ids: set[int], people) -> dict[int, int]:
+    """Each record -> the record it is merged into (followed to the end), where the user may
+    see the records along the way."""
+    from socmap.people.models import Nominal
+
+    parent: dict[int, int] = {}
+    frontier = set(person_ids)
+    seen: set[int] = set()
+    while frontier:
+        seen |= frontier
+        found = dict(
+            Nominal.objects.filter(
+                pk__in=frontier, merged_into__in=people.values("pk")
+            ).values_list("pk", "merged_into_id")
+        )
+        parent.update(found)
+        frontier = set(found.values()) - seen
+
+    def root(person: int) -> int:
+        visited = set()
+        while person in parent and person not in visited:
+            visited.add(person)
+            person = parent[person]
+        return person
+
+    return {person: root(person) for person in person_ids}
+
+
+def _groups(shared: dict[tuple[int, int], set[int]]) -> dict[int, int]:
+    """Threat -> the number (1, 2...) of its group of linked threats, biggest group first."""
+    graph = nx.Graph()
+    graph.add_edges_from(shared)
+    pieces = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    return {threat: number for number, piece in enumerate(pieces, 1) for threat in piece}

@@ -164,6 +164,81 @@ def _query(request, fmt: str) -> str:
     return query.urlencode()
 
 
+THREAT_LINK_CSV = [
+    "threat",
+    "threat_name",
+    "threat_owner",
+    "linked_threat",
+    "linked_threat_name",
+    "linked_threat_owner",
+    "people_shared",
+    "who",
+    "person_ids",
+    "group",
+]
+
+
+def threat_link_rows(result: selectors.AreaThreatLinks):
+    for pair in result.pairs:
+        yield [
+            pair.first.reference,
+            pair.first.name,
+            pair.first.owner,
+            pair.second.reference,
+            pair.second.name,
+            pair.second.owner,
+            len(pair.shared),
+            "; ".join(p.label for p in pair.shared),
+            ";".join(str(p.pk) for p in pair.shared),
+            pair.group,
+        ]
+
+
+@login_required
+def threat_links(request):
+    """Threats linked through shared people across everything the user may see."""
+    from socmap.disruptions.exports import xlsx_response
+    from socmap.web.tables import paginate
+
+    get = request.GET
+    raw = {
+        "statuses": [s[:20] for s in get.getlist("status")],
+        "min_shared": get.get("min_shared", "1")[:3],
+        "include_past": get.get("include_past", "")[:5],
+        "sort": get.get("sort", "-shared")[:12],
+    }
+    try:
+        chosen = selectors.parse_area_filter(**raw)
+    except InvalidInput as invalid:
+        errors, result, chosen = invalid.field_errors, None, {}
+    else:
+        errors = {}
+        result = selectors.threat_links_in_area(request.user, **chosen)
+    wanted = get.get("format", "")
+    if result is not None and wanted == "csv":
+        return csv_response("threat-links", THREAT_LINK_CSV, threat_link_rows(result))
+    if result is not None and wanted == "xlsx":
+        return xlsx_response(
+            "threat-links", [("Threat links", THREAT_LINK_CSV, list(threat_link_rows(result)))]
+        )
+    page = paginate(request, result.pairs, per_page=25) if result else None
+    return render(
+        request,
+        "networks/threat_links.html",
+        {
+            "result": result,
+            "page": page,
+            "errors": errors,
+            "chosen": chosen,
+            "raw": raw,
+            "sort": chosen.get("sort", "-shared"),
+            "status_choices": Status.choices,
+            "max_min_shared": selectors.MAX_MIN_SHARED,
+        },
+        status=400 if errors else 200,
+    )
+
+
 @login_required
 def methodology(request):
     return render(request, "networks/methodology.html", {})

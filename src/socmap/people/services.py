@@ -702,7 +702,7 @@ def find_duplicates(
     say = progress or (lambda message: None)
     records, scope = _linkage_records(actor)
     say(f"Comparing {len(records):,} people ({scope})...")
-    result = find_candidate_pairs(records, threshold=threshold, seed=seed)
+    result = find_candidate_pairs(records, threshold=threshold, seed=seed, progress=say)
     say(
         f"Scored {result.comparisons:,} pairs in {result.seconds:.1f} s; "
         f"{len(result.pairs):,} at or above {threshold:.0%}."
