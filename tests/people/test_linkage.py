@@ -171,8 +171,9 @@ def test_too_few_records_keep_the_starting_model_and_say_so():
     start=st.floats(1e-9, 0.1),
 )
 def test_the_prior_settles_on_the_share_of_true_pairs(true_pairs, others, total, start):
-    # Given scored pairs that are clearly the same person (weight +40) or clearly not (-40)
-    weights = [40.0] * true_pairs + [-40.0] * others
+    # Given scored pairs that are surely the same person (their evidence, 60 bits, dwarfs any
+    # prior here, at most 34 bits against) or surely not
+    weights = [60.0] * true_pairs + [-60.0] * others
     # then the prior is their number over all pairs, wherever it starts
     prior = estimate_prior(weights, total, start)
     assert math.isclose(prior, true_pairs / total, rel_tol=1e-3)
