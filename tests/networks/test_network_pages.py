@@ -125,7 +125,9 @@ def test_the_network_command_prints_json_and_respects_the_user(network, wiltshir
     assert f"nominal-{network['kim'].pk}" not in json.loads(out.getvalue())["nodes"].__str__()
     out = io.StringIO()
     call_command("network", str(network["group"].pk), "--threat", stdout=out)
-    assert "Key players" in out.getvalue() or "people and" in out.getvalue()
+    text = out.getvalue()
+    assert text.startswith("3 people and 1 threat within 2 steps;")
+    assert "Dan Dean" in text and "Kim King" not in text
 
 
 def test_the_network_command_refuses_bad_input(network):

@@ -156,7 +156,7 @@ def test_members_and_associates_the_user_may_not_see_are_neither_shown_nor_hinte
     assert "BOSS, Al" in page and "Network of associates" in page and "Bo Runner" in page
     assert "QUINLAN" not in page.upper() and "SUPPLIER" not in page.upper()
     assert "not shared" not in page and "another organisation" not in page
-    assert "2 people and 1 threats within 2 steps" in page
+    assert "2 people and 1 threat within 2 steps" in page
     # nor through the API, nor by guessing the membership's number
     members = client.get(f"/api/threats/{threat.pk}/members").json()
     assert [m["name"] for m in members] == ["BOSS, Al"]

@@ -22,6 +22,10 @@ NODE_HEADER = [
 LINK_HEADER = ["source", "kind", "label", "target", "from", "until"]
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 class Command(BaseCommand):
     help = (
         "The association network around a person (or, with --threat, a threat): everyone and "
@@ -100,8 +104,11 @@ class Command(BaseCommand):
             write_csv(self.stdout, LINK_HEADER, links)
             return
         self.stdout.write(
-            f"{view.people} people and {view.threats} threats within {view.steps} steps; "
-            f"{view.communities} communities; fragmentation {view.fragmentation:.3f}.\n"
+            f"{_count(view.people, 'person', 'people')} and "
+            f"{_count(view.threats, 'threat', 'threats')} within "
+            f"{_count(view.steps, 'step', 'steps')}; "
+            f"{_count(view.communities, 'community', 'communities')}; "
+            f"fragmentation {view.fragmentation:.3f}.\n"
         )
         write_table(self.stdout, NODE_HEADER, nodes)
         self.stdout.write("")

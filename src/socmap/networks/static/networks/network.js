@@ -59,8 +59,10 @@
           return;
         }
         var data = result.body;
-        status.textContent = data.people + " people and " + data.threats + " threats within " +
-          data.steps + " steps; " + data.communities + " communities.";
+        status.textContent = data.people + (data.people === 1 ? " person and " : " people and ") +
+          data.threats + (data.threats === 1 ? " threat within " : " threats within ") +
+          data.steps + (data.steps === 1 ? " step; " : " steps; ") + data.communities +
+          (data.communities === 1 ? " community." : " communities.");
         var cy = cytoscape({
           container: container,
           elements: elements(data),
