@@ -12,6 +12,7 @@ from django.test import Client
 
 from socmap.orgs.models import Organisation, OrganisationKind, PartnerSector
 from socmap.orgs.services import create_user, ensure_reference
+from tests.people.linkage_memo import shared_linkage_models  # noqa: F401 (autouse, session)
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -78,6 +78,7 @@ def _add_routers() -> None:
     from socmap.disruptions.api import router as disruptions_router
     from socmap.intel.api import router as intel_router
     from socmap.lifetime.api import router as lifetime_router
+    from socmap.networks.api import router as networks_router
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
     from socmap.plans.api import router as plans_router
@@ -93,6 +94,7 @@ def _add_routers() -> None:
     api.add_router("/disruptions", disruptions_router)
     api.add_router("/lifetime", lifetime_router)
     api.add_router("/intel", intel_router)
+    api.add_router("/networks", networks_router)
 
 
 _add_routers()

@@ -129,6 +129,51 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     assert "Under assessment" in page and "Active" in page
 
 
+def test_members_and_associates_the_user_may_not_see_are_neither_shown_nor_hinted_at(
+    client_for, wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg
+):
+    # Given a Wiltshire group: a Wiltshire principal who exploits a Wiltshire runner, and,
+    # recorded by the regional unit, a Dorset member and a Dorset supplier of the principal
+    from socmap.networks import store
+    from socmap.people.services import link_people
+    from socmap.threats.services import add_member
+
+    store.forget()
+    threat = map_ocg(wiltshire_analyst, "Top group")
+    boss = record_nominal(actor=wiltshire_analyst, surname="Boss", forenames="Al")
+    runner = record_nominal(actor=wiltshire_analyst, surname="Runner", forenames="Bo")
+    hidden = record_nominal(actor=dorset_analyst, surname="Quinlan", forenames="Cy")
+    supplier = record_nominal(actor=dorset_analyst, surname="Supplier", forenames="Di")
+    add_member(actor=wiltshire_analyst, threat=threat, nominal=boss, role="principal")
+    hidden_member = add_member(actor=swrocu_officer, threat=threat, nominal=hidden, role="core")
+    link_people(actor=wiltshire_analyst, source=boss, target=runner, kind="exploits")
+    link_people(actor=swrocu_officer, source=supplier, target=boss, kind="supplier")
+    # when Wiltshire's analyst opens the threat page
+    client = client_for(wiltshire_analyst)
+    page = client.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    # then the members table and the network of associates show Boss and Runner only, with
+    # no trace of the Dorset people (no row, no "not shared", no count)
+    assert "BOSS, Al" in page and "Network of associates" in page and "Bo Runner" in page
+    assert "QUINLAN" not in page.upper() and "SUPPLIER" not in page.upper()
+    assert "not shared" not in page and "another organisation" not in page
+    assert "2 people and 1 threat within 2 steps" in page
+    # nor through the API, nor by guessing the membership's number
+    members = client.get(f"/api/threats/{threat.pk}/members").json()
+    assert [m["name"] for m in members] == ["BOSS, Al"]
+    assert client.get(reverse("threats:end-member", args=[hidden_member.pk])).status_code == 404
+    ended = client.post(
+        f"/api/threats/members/{hidden_member.pk}/end",
+        {"left_on": "2024-01-01"},
+        content_type="application/json",
+    )
+    assert ended.status_code == 404
+    # while the regional unit sees them all
+    regional = client_for(swrocu_officer)
+    page = regional.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    assert "QUINLAN, Cy" in page and "Di Supplier" in page
+    assert len(regional.get(f"/api/threats/{threat.pk}/members").json()) == 2
+
+
 def test_a_threat_outside_the_users_scope_is_not_found(
     client_for, wiltshire_analyst, dorset_analyst, map_ocg
 ):

@@ -407,3 +407,224 @@ def remove_association(request, association_id: int, reason: str = ""):
             reason = str(body.get("reason") or "")
     services.unlink_people(actor=request.user, association=association, reason=reason)
     return Reply(204, None)
+
+
+# --------------------------------------------------------------------------- merges, duplicates
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+    date_of_birth: date | None
+    owner: str
+
+
+def _ref(nominal: Nominal) -> dict:
+    return {
+        "id": nominal.pk,
+        "name": str(nominal),
+        "date_of_birth": nominal.date_of_birth,
+        "owner": nominal.owner.slug,
+    }
+
+
+class MergeOut(Schema):
+    id: int
+    duplicate: PersonRef
+    survivor: PersonRef
+    reason: str
+    dates_of_birth_differ: bool
+    merged_at: datetime
+    merged_by: str | None
+    undone_at: datetime | None
+    undone_by: str | None
+    undo_reason: str
+    candidate: int | None
+
+    @staticmethod
+    def resolve_duplicate(obj):
+        return _ref(obj.duplicate)
+
+    @staticmethod
+    def resolve_survivor(obj):
+        return _ref(obj.survivor)
+
+    @staticmethod
+    def resolve_merged_by(obj):
+        return obj.merged_by.username if obj.merged_by else None
+
+    @staticmethod
+    def resolve_undone_by(obj):
+        return obj.undone_by.username if obj.undone_by else None
+
+    @staticmethod
+    def resolve_candidate(obj):
+        return obj.candidate_id
+
+
+class MergeIn(Schema):
+    survivor: int
+    reason: str
+    confirm_different_dates_of_birth: bool = False
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CandidateOut(Schema):
+    id: int
+    left: PersonRef
+    right: PersonRef
+    match_weight: float
+    match_probability: float
+    levels: dict
+    status: str
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str
+    run: int
+
+    @staticmethod
+    def resolve_left(obj):
+        return _ref(obj.left)
+
+    @staticmethod
+    def resolve_right(obj):
+        return _ref(obj.right)
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by.username if obj.decided_by else None
+
+    @staticmethod
+    def resolve_run(obj):
+        return obj.run_id
+
+
+class ConfirmIn(Schema):
+    reason: str
+    keep: str = "left"
+    confirm_different_dates_of_birth: bool = False
+
+
+class FindIn(Schema):
+    threshold: float = 0.9
+
+
+class RunOut(Schema):
+    id: int
+    started_at: datetime
+    scope: str
+    records: int
+    comparisons: int
+    pairs_found: int
+    new_candidates: int
+    threshold: float
+    seconds: float
+    trained: bool
+    prior: float
+    parameters: list
+    notes: list
+
+
+def _visible_or_invalid(request, field: str, nominal_id: int) -> Nominal:
+    nominal = selectors.visible_nominal(request.user, nominal_id)
+    if nominal is None:
+        raise InvalidInput({field: [f"There is no person with id {nominal_id} you can see."]})
+    return nominal
+
+
+@router.post(
+    "/nominals/{int:nominal_id}/merge",
+    response={201: MergeOut},
+    summary="Merge this person into another record of the same person (both are kept)",
+)
+def merge_nominal(request, nominal_id: int, payload: MergeIn):
+    duplicate = _nominal(request, nominal_id)
+    survivor = _visible_or_invalid(request, "survivor", payload.survivor)
+    merge = services.merge_people(
+        actor=request.user,
+        duplicate=duplicate,
+        survivor=survivor,
+        reason=payload.reason,
+        confirm_different_dates_of_birth=payload.confirm_different_dates_of_birth,
+    )
+    return Reply(201, selectors.visible_merge(request.user, merge.pk))
+
+
+@router.get("/merges", response=list[MergeOut], summary="Merges between people you may see")
+@paginate(PageNumberPagination, page_size=50)
+def list_merges(request, current: bool | None = None):
+    merges = selectors.merges_visible_to(request.user)
+    if current is not None:
+        merges = merges.filter(undone_at__isnull=current)
+    return merges
+
+
+@router.post("/merges/{int:merge_id}/undo", response=MergeOut, summary="Undo a merge")
+def undo_merge(request, merge_id: int, payload: ReasonIn):
+    merge = selectors.visible_merge(request.user, merge_id)
+    services.unmerge_people(actor=request.user, merge=merge, reason=payload.reason)
+    return selectors.visible_merge(request.user, merge_id)
+
+
+@router.get(
+    "/duplicates", response=list[CandidateOut], summary="Possible duplicate pairs (review queue)"
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_duplicates(request, status: str = "pending", cross_force_only: bool = False):
+    from socmap.people.models import CandidateStatus
+
+    if status not in CandidateStatus.values and status != "all":
+        raise InvalidInput(
+            {"status": [f"Choose one of {', '.join(CandidateStatus.values)} or all."]}
+        )
+    return selectors.candidates_visible_to(
+        request.user, status="" if status == "all" else status, cross_force_only=cross_force_only
+    )
+
+
+@router.get("/duplicates/{int:pair_id}", response=CandidateOut, summary="One possible pair")
+def get_duplicate(request, pair_id: int):
+    return selectors.visible_candidate(request.user, pair_id)
+
+
+@router.post(
+    "/duplicates/{int:pair_id}/confirm",
+    response={201: MergeOut},
+    summary="Confirm a pair is one person: merge (keep 'left' or 'right' as the survivor)",
+)
+def confirm_duplicate(request, pair_id: int, payload: ConfirmIn):
+    candidate = selectors.visible_candidate(request.user, pair_id)
+    if payload.keep not in ("left", "right"):
+        raise InvalidInput({"keep": ["Choose 'left' or 'right'."]})
+    merge = services.confirm_candidate(
+        actor=request.user,
+        candidate=candidate,
+        reason=payload.reason,
+        survivor=candidate.left if payload.keep == "left" else candidate.right,
+        confirm_different_dates_of_birth=payload.confirm_different_dates_of_birth,
+    )
+    return Reply(201, selectors.visible_merge(request.user, merge.pk))
+
+
+@router.post(
+    "/duplicates/{int:pair_id}/reject",
+    response=CandidateOut,
+    summary="Reject a pair: different people",
+)
+def reject_duplicate(request, pair_id: int, payload: ReasonIn):
+    candidate = selectors.visible_candidate(request.user, pair_id)
+    services.reject_candidate(actor=request.user, candidate=candidate, reason=payload.reason)
+    return selectors.visible_candidate(request.user, pair_id)
+
+
+@router.post(
+    "/duplicates/find",
+    response={201: RunOut},
+    summary="Run the record linkage over the people you may see",
+)
+def find_duplicates(request, payload: FindIn):
+    run = services.find_duplicates(actor=request.user, threshold=payload.threshold)
+    return Reply(201, run)

@@ -185,3 +185,79 @@ class UnlinkForm(forms.Form):
         label="Why is the association being removed?",
         help_text="Kept in the audit trail.",
     )
+
+
+class MergeForm(forms.Form):
+    survivor = NominalIdField(
+        label="Merge into the person with id",
+        help_text="The record to show this person as; both records are kept as they are.",
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why are they the same person?",
+        help_text="Kept with the merge and in the audit trail.",
+    )
+    confirm_different_dates_of_birth = forms.BooleanField(
+        required=False,
+        label="I have checked: they are the same person although the dates of birth differ",
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].viewer = viewer
+
+
+class UnmergeForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the merge being undone?",
+        help_text="Kept with the merge and in the audit trail.",
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", "Same person: merge them"), ("reject", "Different people")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+    )
+    keep = forms.ChoiceField(
+        choices=[("left", "The first record"), ("right", "The second record")],
+        initial="left",
+        widget=forms.RadioSelect,
+        required=False,
+        label="Show them as",
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        help_text="Kept with the decision and in the audit trail.",
+    )
+    confirm_different_dates_of_birth = forms.BooleanField(
+        required=False,
+        label="I have checked: they are the same person although the dates of birth differ",
+    )
+
+    def __init__(self, *args, candidate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidate is not None:
+            self.fields["keep"].choices = [
+                ("left", f"{candidate.left} ({candidate.left.owner.name}, id {candidate.left_id})"),
+                (
+                    "right",
+                    f"{candidate.right} ({candidate.right.owner.name}, id {candidate.right_id})",
+                ),
+            ]
+
+
+class FindDuplicatesForm(forms.Form):
+    threshold = forms.FloatField(
+        min_value=0.5,
+        max_value=0.999,
+        initial=0.9,
+        label="Least match probability to review",
+        help_text="Between 0.5 and 0.999; pairs at or above it go to the queue.",
+    )

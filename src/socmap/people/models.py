@@ -38,6 +38,11 @@ class Nominal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The record this one is merged into (the current state of the merges; the merges
+    # themselves, with who, when, why and any undoing, are the history in NominalMerge).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     scope_owner = "owner"
 
@@ -201,3 +206,122 @@ class Association(models.Model):
         if nominal.pk == self.target_id and self.kind in INVERSE_LABELS:
             return INVERSE_LABELS[self.kind]
         return self.get_kind_display()
+
+
+# --------------------------------------------------------------------------- merges
+
+
+class NominalMerge(models.Model):
+    """One decision that two nominals are the same person: ``duplicate`` is shown as
+    ``survivor`` to users who may see both. Both records stay as they were, with their own
+    aliases, identifiers, memberships and audit trail; undoing the merge only ends it."""
+
+    duplicate = models.ForeignKey(Nominal, on_delete=models.PROTECT, related_name="merges_out")
+    survivor = models.ForeignKey(Nominal, on_delete=models.PROTECT, related_name="merges_in")
+    reason = models.TextField()
+    dates_of_birth_differ = models.BooleanField(
+        default=False, help_text="The dates of birth differed and the merge was confirmed."
+    )
+    candidate = models.ForeignKey(
+        "people.DuplicateCandidate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merges",
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(duplicate=models.F("survivor")), name="no_self_merge"
+            ),
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_current_merge_per_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate} merged into {self.survivor}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.undone_at is None
+
+
+class LinkageRun(models.Model):
+    """One run of the record linkage (splink), with the model it trained."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.CharField(max_length=200, help_text="Whose records were compared.")
+    records = models.PositiveIntegerField(default=0)
+    comparisons = models.PositiveBigIntegerField(default=0)
+    pairs_found = models.PositiveIntegerField(default=0)
+    new_candidates = models.PositiveIntegerField(default=0)
+    threshold = models.FloatField()
+    seconds = models.FloatField(default=0)
+    trained = models.BooleanField(default=False)
+    prior = models.FloatField(default=0)
+    parameters = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Linkage run {self.pk} ({self.started_at:%d/%m/%Y %H:%M})"
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    CONFIRMED = "confirmed", "Confirmed: merged"
+    REJECTED = "rejected", "Rejected: different people"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of nominals the record linkage thinks may be the same person, waiting for an
+    analyst to confirm (merge) or reject. ``left`` has the smaller id. Only users who may
+    see both people see the pair (``people.selectors.candidates_visible_to``)."""
+
+    left = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, related_name="candidates")
+    match_weight = models.FloatField()
+    match_probability = models.FloatField()
+    levels = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-match_weight", "id"]
+        indexes = [models.Index(fields=["status", "match_weight"])]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="candidate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(left__lt=models.F("right")), name="candidate_left_is_smaller"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left} / {self.right} ({self.match_probability:.0%})"

@@ -9,13 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 
 from socmap.errors import InvalidInput
 from socmap.orgs.scoping import get_visible_or_404, visible_to
-from socmap.people.models import Address, Alias, Association, Identifier, Nominal
+from socmap.people.models import (
+    Address,
+    Alias,
+    Association,
+    CandidateStatus,
+    DuplicateCandidate,
+    Identifier,
+    LinkageRun,
+    Nominal,
+    NominalMerge,
+)
 from socmap.threats.models import Membership, Threat
 
 # Flags a list can be filtered by: field name -> label.
@@ -71,13 +81,22 @@ def nominals_visible_to(
     user, *, search: str = "", flags: Iterable[str] | None = None, owner: str = ""
 ) -> QuerySet[Nominal]:
     """The nominals ``user`` may see, narrowed by a search text, flags (all must be set) and
-    the owning organisation's slug. Each person appears once."""
-    qs = _nominals_for(user)
+    the owning organisation's slug. Each person appears once: a record merged into another
+    that the user also sees is shown as that one (a search finds the person by either
+    record's names)."""
+    visible = _nominals_for(user)
+    qs = visible.exclude(merged_into__in=visible.values("pk"))
     search = (search or "").strip()[:SEARCH_MAX_LENGTH]
     if search:
-        qs = qs.annotate(
+        matching = visible.annotate(
             search_name=Concat("forenames", Value(" "), "surname", output_field=CharField())
         ).filter(search_filter(search))
+        # A matching record shows as the record it is merged into (two merges deep).
+        qs = qs.filter(
+            Q(pk__in=matching.values("pk"))
+            | Q(pk__in=matching.values("merged_into"))
+            | Q(pk__in=matching.values("merged_into__merged_into"))
+        )
     for flag in check_flags(flags):
         qs = qs.filter(**{flag: True})
     if owner:
@@ -114,7 +133,9 @@ def nominal_detail(user, pk: int) -> Nominal:
 
     Adds ``linked_people`` (associations in both directions whose other person the user may
     also see), ``visible_memberships`` (groups the user may see) and
-    ``visible_threats_as_subject``."""
+    ``visible_threats_as_subject``, and the merges (``shown_as``: the record this one is merged
+    into, if visible; ``merged_here``: visible records merged into this one; ``merge_history``:
+    every merge, current or undone, between this record and another the user may see)."""
     people = _nominals_for(user)
     visible_people = people.values("pk")
     memberships = Membership.objects.select_related("threat", "threat__owner").order_by(
@@ -158,7 +179,67 @@ def nominal_detail(user, pk: int) -> Nominal:
     nominal.linked_people = sorted(
         links, key=lambda link: (link.label, link.other.surname, link.other.forenames)
     )
+    merges = merges_visible_to(user).filter(Q(duplicate=nominal) | Q(survivor=nominal))
+    nominal.merge_history = list(merges)
+    current = [m for m in nominal.merge_history if m.is_current]
+    nominal.shown_as = next((m for m in current if m.duplicate_id == nominal.pk), None)
+    nominal.merged_here = [m for m in current if m.survivor_id == nominal.pk]
     return nominal
+
+
+# --------------------------------------------------------------------------- merges, duplicates
+
+
+def merges_visible_to(user) -> QuerySet[NominalMerge]:
+    """Merges between two records the user may both see (a merge with a record the user may
+    not see is not shown, so it cannot hint at that record)."""
+    visible = _nominals_for(user).values("pk")
+    return NominalMerge.objects.filter(duplicate__in=visible, survivor__in=visible).select_related(
+        "duplicate", "duplicate__owner", "survivor", "survivor__owner", "merged_by", "undone_by"
+    )
+
+
+def visible_merge(user, pk: int) -> NominalMerge:
+    try:
+        return merges_visible_to(user).get(pk=pk)
+    except NominalMerge.DoesNotExist as missing:
+        raise Http404("No merge found.") from missing
+
+
+CANDIDATE_SORTS = {"weight": "match_weight", "found": "created_at"}
+
+
+def candidates_visible_to(
+    user, *, status: str = CandidateStatus.PENDING, cross_force_only: bool = False
+) -> QuerySet[DuplicateCandidate]:
+    """The pairs of possible duplicates whose two people the user may both see, strongest
+    first; ``status`` "" for every status. A pair with a person out of sight is not shown,
+    nor counted."""
+    visible = _nominals_for(user).values("pk")
+    qs = DuplicateCandidate.objects.filter(left__in=visible, right__in=visible).select_related(
+        "left", "left__owner", "right", "right__owner", "run", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if cross_force_only:
+        qs = qs.exclude(left__owner=F("right__owner"))
+    return qs.order_by("-match_weight", "id")
+
+
+def visible_candidate(user, pk: int) -> DuplicateCandidate:
+    try:
+        return candidates_visible_to(user, status="").get(pk=pk)
+    except DuplicateCandidate.DoesNotExist as missing:
+        raise Http404("No pair found.") from missing
+
+
+def latest_linkage_run(user) -> LinkageRun | None:
+    """The latest run this user (or, for the system, anyone) started: runs over other scopes
+    are not shown, since their counts would describe people out of sight."""
+    runs = LinkageRun.objects.all()
+    if user is not None:
+        runs = runs.filter(run_by__organisation_id=user.organisation_id)
+    return runs.order_by("-started_at", "-id").first()
 
 
 def _get_or_404(queryset: QuerySet[Nominal], pk: int) -> Nominal:

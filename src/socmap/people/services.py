@@ -1,5 +1,6 @@
 """Operations on nominals: recording people, their aliases, identifiers, addresses and
-associations. Each function is one transaction with its audit event."""
+associations; finding people recorded twice, reviewing the pairs, merging and unmerging.
+Each function is one transaction with its audit event."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from socmap.audit.services import field_changes, record_event
 from socmap.errors import ImportRejected, InvalidInput, RowError
 from socmap.orgs.models import Organisation, OrganisationKind, Role
 from socmap.orgs.permissions import require_can_write, require_role
-from socmap.orgs.scoping import can_see, organisations_in_scope
+from socmap.orgs.scoping import can_see, organisations_in_scope, scope_for, visible_to
+from socmap.people.linkage import DEFAULT_THRESHOLD, LinkageRecord, find_candidate_pairs
 from socmap.people.models import (
     INVERSE_LABELS,
     Address,
@@ -25,11 +27,16 @@ from socmap.people.models import (
     AliasKind,
     Association,
     AssociationKind,
+    CandidateStatus,
+    DuplicateCandidate,
     Gender,
     Identifier,
     IdentifierKind,
+    LinkageRun,
     Nominal,
+    NominalMerge,
 )
+from socmap.people.rules import date_of_birth_difference, merge_would_cycle
 
 PEOPLE_EDITORS = (Role.ANALYST, Role.LRO, Role.OFFENDER_MANAGER)
 PNC_PATTERN = re.compile(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")
@@ -529,3 +536,327 @@ def import_nominals(
             },
         )
     return result
+
+
+# --------------------------------------------------------------------------- merges
+
+
+def _merge_parents() -> dict[int, int | None]:
+    return dict(
+        Nominal.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+    )
+
+
+def _require_merge_visible(actor, nominal: Nominal, field_name: str) -> None:
+    """A person the actor cannot see is refused like one that does not exist."""
+    if actor is not None and not can_see(actor, nominal):
+        raise InvalidInput({field_name: [f"There is no person with id {nominal.pk} you can see."]})
+
+
+def merge_people(
+    *,
+    actor,
+    duplicate: Nominal,
+    survivor: Nominal,
+    reason: str,
+    confirm_different_dates_of_birth: bool = False,
+    candidate: DuplicateCandidate | None = None,
+) -> NominalMerge:
+    """Record that ``duplicate`` is the same person as ``survivor``: users who may see both
+    see one person from now on. Nothing of either record is changed or removed; the merge
+    can be undone with :func:`unmerge_people`."""
+    _require_editor(actor, "merge people")
+    _require_merge_visible(actor, duplicate, "duplicate")
+    _require_merge_visible(actor, survivor, "survivor")
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["Say why these records are the same person."]
+    if duplicate.pk == survivor.pk:
+        errors["survivor"] = ["A record cannot be merged into itself."]
+    if errors:
+        raise InvalidInput(errors)
+    parents = _merge_parents()
+    if parents.get(duplicate.pk) is not None:
+        raise InvalidInput(
+            {
+                "duplicate": [
+                    f"{duplicate} (id {duplicate.pk}) is already merged into another record: "
+                    "undo that merge first."
+                ]
+            }
+        )
+    if merge_would_cycle(parents, duplicate.pk, survivor.pk):
+        raise InvalidInput(
+            {
+                "survivor": [
+                    f"{survivor} (id {survivor.pk}) is already merged into {duplicate} "
+                    f"(id {duplicate.pk}), directly or through other records: merging would "
+                    "make a cycle. Merge the other way round, or undo the earlier merge."
+                ]
+            }
+        )
+    difference = date_of_birth_difference(duplicate.date_of_birth, survivor.date_of_birth)
+    if difference and not confirm_different_dates_of_birth:
+        raise InvalidInput(
+            {
+                "confirm_different_dates_of_birth": [
+                    f"{difference} Check both records, then confirm that they are the same "
+                    "person despite the different dates of birth."
+                ]
+            }
+        )
+    with transaction.atomic():
+        merge = NominalMerge.objects.create(
+            duplicate=duplicate,
+            survivor=survivor,
+            reason=reason,
+            dates_of_birth_differ=bool(difference),
+            candidate=candidate,
+            merged_by=actor,
+        )
+        Nominal.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
+        duplicate.merged_into = survivor
+        record_event(
+            actor=actor,
+            action="nominal.merged",
+            target=duplicate,
+            changes={
+                "merge": merge.pk,
+                "duplicate": duplicate.pk,
+                "survivor": survivor.pk,
+                "survivor_name": str(survivor),
+                "dates_of_birth_differ": bool(difference),
+                "candidate": candidate.pk if candidate else None,
+            },
+            reason=reason,
+        )
+    return merge
+
+
+def unmerge_people(*, actor, merge: NominalMerge, reason: str) -> NominalMerge:
+    """Undo a merge: the two records are shown as two people again. The merge stays in the
+    history, marked undone, with who undid it and why."""
+    _require_editor(actor, "undo merges")
+    _require_merge_visible(actor, merge.duplicate, "duplicate")
+    _require_merge_visible(actor, merge.survivor, "survivor")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["Say why the merge is being undone."]})
+    if merge.undone_at is not None:
+        raise InvalidInput({"merge": ["That merge has already been undone."]})
+    with transaction.atomic():
+        merge.undone_at = timezone.now()
+        merge.undone_by = actor
+        merge.undo_reason = reason
+        merge.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        Nominal.objects.filter(pk=merge.duplicate_id).update(merged_into=None)
+        merge.duplicate.merged_into = None
+        if merge.candidate_id:
+            DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
+                status=CandidateStatus.REJECTED,
+                decided_by=actor,
+                decided_at=merge.undone_at,
+                decision_reason=f"Merge undone: {reason}",
+            )
+        record_event(
+            actor=actor,
+            action="nominal.unmerged",
+            target=merge.duplicate,
+            changes={
+                "merge": merge.pk,
+                "duplicate": merge.duplicate_id,
+                "survivor": merge.survivor_id,
+                "survivor_name": str(merge.survivor),
+            },
+            reason=reason,
+        )
+    return merge
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def _linkage_records(actor) -> tuple[list[LinkageRecord], str]:
+    people = Nominal.objects.filter(merged_into__isnull=True)
+    if actor is not None:
+        people = visible_to(actor, people)
+    aliases: dict[int, list[str]] = {}
+    for nominal_id, name in Alias.objects.filter(nominal__in=people.values("pk")).values_list(
+        "nominal_id", "name"
+    ):
+        aliases.setdefault(nominal_id, []).append(name)
+    records = [
+        LinkageRecord(
+            id=pk,
+            surname=surname,
+            forenames=forenames,
+            date_of_birth=dob,
+            gender=gender,
+            pnc_id=pnc,
+            aliases=tuple(aliases.get(pk, ())),
+            owner_id=owner_id,
+        )
+        for pk, surname, forenames, dob, gender, pnc, owner_id in people.values_list(
+            "pk", "surname", "forenames", "date_of_birth", "gender", "pnc_id", "owner_id"
+        ).iterator(chunk_size=5000)
+    ]
+    scope = "every organisation" if actor is None else scope_for(actor).description
+    return records, scope
+
+
+def find_duplicates(
+    *,
+    actor,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 2026,
+    progress: Callable[[str], None] | None = None,
+) -> LinkageRun:
+    """Run the record linkage over the people ``actor`` may see (everyone for the system),
+    training the model on those records, and put every pair at or above ``threshold`` match
+    probability that is not already decided into the review queue. Pairs already waiting are
+    given this run's weights; confirmed or rejected pairs are left as decided."""
+    _require_editor(actor, "look for duplicate people")
+    if not 0 < threshold < 1:
+        raise InvalidInput({"threshold": ["The threshold is a probability between 0 and 1."]})
+    say = progress or (lambda message: None)
+    records, scope = _linkage_records(actor)
+    say(f"Comparing {len(records):,} people ({scope})...")
+    result = find_candidate_pairs(records, threshold=threshold, seed=seed, progress=say)
+    say(
+        f"Scored {result.comparisons:,} pairs in {result.seconds:.1f} s; "
+        f"{len(result.pairs):,} at or above {threshold:.0%}."
+    )
+    with transaction.atomic():
+        run = LinkageRun.objects.create(
+            run_by=actor,
+            scope=scope[:200],
+            records=result.records,
+            comparisons=result.comparisons,
+            pairs_found=len(result.pairs),
+            threshold=threshold,
+            seconds=round(result.seconds, 3),
+            trained=result.trained,
+            prior=result.prior,
+            parameters=result.parameters,
+            notes=result.notes,
+        )
+        existing = {
+            (c.left_id, c.right_id): c
+            for c in DuplicateCandidate.objects.filter(
+                left_id__in=[p.left_id for p in result.pairs]
+            )
+        }
+        new, refreshed = [], []
+        for pair in result.pairs:
+            candidate = existing.get((pair.left_id, pair.right_id))
+            if candidate is None:
+                new.append(
+                    DuplicateCandidate(
+                        left_id=pair.left_id,
+                        right_id=pair.right_id,
+                        run=run,
+                        match_weight=pair.match_weight,
+                        match_probability=pair.match_probability,
+                        levels=pair.levels,
+                    )
+                )
+            elif candidate.status == CandidateStatus.PENDING:
+                candidate.run = run
+                candidate.match_weight = pair.match_weight
+                candidate.match_probability = pair.match_probability
+                candidate.levels = pair.levels
+                refreshed.append(candidate)
+        DuplicateCandidate.objects.bulk_create(new, batch_size=1000)
+        DuplicateCandidate.objects.bulk_update(
+            refreshed, ["run", "match_weight", "match_probability", "levels"], batch_size=1000
+        )
+        run.new_candidates = len(new)
+        run.save(update_fields=["new_candidates"])
+        record_event(
+            actor=actor,
+            action="people.duplicates_found",
+            target=run,
+            changes={
+                "records": run.records,
+                "comparisons": run.comparisons,
+                "pairs": run.pairs_found,
+                "new_candidates": len(new),
+                "threshold": threshold,
+                "trained": run.trained,
+            },
+        )
+    say(f"{len(new):,} new pairs for review, {len(refreshed):,} waiting pairs re-scored.")
+    return run
+
+
+def _require_candidate_visible(actor, candidate: DuplicateCandidate) -> None:
+    if actor is not None and not (
+        can_see(actor, candidate.left) and can_see(actor, candidate.right)
+    ):
+        raise PermissionDenied("That pair is not available to you.")
+
+
+def confirm_candidate(
+    *,
+    actor,
+    candidate: DuplicateCandidate,
+    reason: str,
+    survivor: Nominal | None = None,
+    confirm_different_dates_of_birth: bool = False,
+) -> NominalMerge:
+    """The analyst agrees the pair is one person: merge them (into ``survivor``, by default
+    the record recorded first) and close the pair."""
+    _require_editor(actor, "review duplicate people")
+    _require_candidate_visible(actor, candidate)
+    if candidate.status != CandidateStatus.PENDING:
+        raise InvalidInput({"candidate": ["That pair has already been reviewed."]})
+    survivor = survivor or candidate.left
+    if survivor.pk not in (candidate.left_id, candidate.right_id):
+        raise InvalidInput({"survivor": ["Keep one of the two records of the pair."]})
+    duplicate = candidate.right if survivor.pk == candidate.left_id else candidate.left
+    with transaction.atomic():
+        merge = merge_people(
+            actor=actor,
+            duplicate=duplicate,
+            survivor=survivor,
+            reason=reason,
+            confirm_different_dates_of_birth=confirm_different_dates_of_birth,
+            candidate=candidate,
+        )
+        candidate.status = CandidateStatus.CONFIRMED
+        candidate.decided_by = actor
+        candidate.decided_at = timezone.now()
+        candidate.decision_reason = reason.strip()
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return merge
+
+
+def reject_candidate(*, actor, candidate: DuplicateCandidate, reason: str) -> DuplicateCandidate:
+    """The analyst finds the pair are different people: the pair leaves the queue and later
+    runs do not propose it again."""
+    _require_editor(actor, "review duplicate people")
+    _require_candidate_visible(actor, candidate)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["Say why these are different people."]})
+    if candidate.status != CandidateStatus.PENDING:
+        raise InvalidInput({"candidate": ["That pair has already been reviewed."]})
+    with transaction.atomic():
+        candidate.status = CandidateStatus.REJECTED
+        candidate.decided_by = actor
+        candidate.decided_at = timezone.now()
+        candidate.decision_reason = reason
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        record_event(
+            actor=actor,
+            action="people.duplicate_rejected",
+            target=candidate.left,
+            changes={
+                "candidate": candidate.pk,
+                "left": candidate.left_id,
+                "right": candidate.right_id,
+            },
+            reason=reason,
+        )
+    return candidate

@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/addresses/add/", views.add_address, name="add-address"),
     path("<int:pk>/link/", views.link, name="link"),
     path("<int:pk>/associations/<int:association_pk>/remove/", views.unlink, name="unlink"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("merges/<int:pk>/undo/", views.unmerge, name="unmerge"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/", views.duplicate_review, name="duplicate-review"),
 ]

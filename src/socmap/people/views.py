@@ -18,13 +18,18 @@ from socmap.people import selectors, services
 from socmap.people.forms import (
     AddressForm,
     AliasForm,
+    FindDuplicatesForm,
     IdentifierForm,
     LinkForm,
+    MergeForm,
     NominalForm,
+    ReviewForm,
     UnlinkForm,
+    UnmergeForm,
     split_relation,
 )
-from socmap.people.models import Nominal
+from socmap.people.models import CandidateStatus, Nominal
+from socmap.people.rules import date_of_birth_difference
 from socmap.web.tables import csv_response, paginate, sorted_by
 
 SEARCH_RESULTS = 10
@@ -330,3 +335,168 @@ def unlink(request, pk: int, association_pk: int):
             )
             return redirect("people:detail", pk=nominal.pk)
     return _form_page(request, "people/unlink_form.html", form, {"nominal": nominal, "link": link_})
+
+
+# --------------------------------------------------------------------------- merges
+
+
+@login_required
+def merge(request, pk: int):
+    nominal = _editable(request, pk)
+    form = MergeForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.merge_people(
+                actor=request.user,
+                duplicate=nominal,
+                survivor=data["survivor"],
+                reason=data["reason"],
+                confirm_different_dates_of_birth=data["confirm_different_dates_of_birth"],
+            )
+        except InvalidInput as invalid:
+            _apply_errors(form, invalid)
+        else:
+            messages.success(request, f"{nominal} is now shown as {data['survivor']}.")
+            return redirect("people:detail", pk=data["survivor"].pk)
+    return _form_page(request, "people/merge_form.html", form, {"nominal": nominal})
+
+
+@login_required
+def unmerge(request, pk: int):
+    merge_ = selectors.visible_merge(request.user, pk)
+    _require_editor(request.user)
+    form = UnmergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unmerge_people(
+                actor=request.user, merge=merge_, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as invalid:
+            _apply_errors(form, invalid)
+        else:
+            messages.success(
+                request, f"{merge_.duplicate} and {merge_.survivor} are shown as two people again."
+            )
+            return redirect("people:detail", pk=merge_.duplicate_id)
+    return _form_page(request, "people/unmerge_form.html", form, {"merge": merge_})
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@login_required
+def duplicates(request):
+    status = request.GET.get("status", CandidateStatus.PENDING)
+    if status not in CandidateStatus.values and status != "all":
+        status = CandidateStatus.PENDING
+    cross_force = request.GET.get("cross_force") in ("1", "on", "true")
+    pairs = selectors.candidates_visible_to(
+        request.user, status="" if status == "all" else status, cross_force_only=cross_force
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "possible-duplicates",
+            [
+                "pair",
+                "match_probability",
+                "match_weight",
+                "status",
+                "first_id",
+                "first",
+                "first_recorded_by",
+                "second_id",
+                "second",
+                "second_recorded_by",
+            ],
+            (
+                [
+                    c.pk,
+                    round(c.match_probability, 4),
+                    c.match_weight,
+                    c.status,
+                    c.left_id,
+                    str(c.left),
+                    c.left.owner.name,
+                    c.right_id,
+                    str(c.right),
+                    c.right.owner.name,
+                ]
+                for c in pairs.iterator()
+            ),
+        )
+    form = FindDuplicatesForm(request.POST or None)
+    if request.method == "POST":
+        _require_editor(request.user)
+        if form.is_valid():
+            try:
+                run = services.find_duplicates(
+                    actor=request.user, threshold=form.cleaned_data["threshold"]
+                )
+            except InvalidInput as invalid:
+                _apply_errors(form, invalid)
+            else:
+                messages.success(
+                    request,
+                    f"Compared {run.records:,} people: {run.pairs_found:,} possible pairs, "
+                    f"{run.new_candidates:,} of them new to the queue.",
+                )
+                return redirect("people:duplicates")
+    return render(
+        request,
+        "people/duplicates.html",
+        {
+            "page": paginate(request, pairs),
+            "status": status,
+            "statuses": CandidateStatus.choices,
+            "cross_force": cross_force,
+            "form": form,
+            "run": selectors.latest_linkage_run(request.user),
+            "may_edit": may_edit_people(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def duplicate_review(request, pk: int):
+    candidate = selectors.visible_candidate(request.user, pk)
+    form = ReviewForm(request.POST or None, candidate=candidate)
+    if request.method == "POST":
+        _require_editor(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "confirm":
+                    keep = candidate.right if data["keep"] == "right" else candidate.left
+                    services.confirm_candidate(
+                        actor=request.user,
+                        candidate=candidate,
+                        reason=data["reason"],
+                        survivor=keep,
+                        confirm_different_dates_of_birth=data["confirm_different_dates_of_birth"],
+                    )
+                    messages.success(request, f"Merged: shown as {keep} from now on.")
+                else:
+                    services.reject_candidate(
+                        actor=request.user, candidate=candidate, reason=data["reason"]
+                    )
+                    messages.success(request, "Recorded as different people.")
+            except InvalidInput as invalid:
+                _apply_errors(form, invalid)
+            else:
+                return redirect("people:duplicates")
+    return render(
+        request,
+        "people/duplicate_review.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "dob_difference": date_of_birth_difference(
+                candidate.left.date_of_birth, candidate.right.date_of_birth
+            ),
+            "may_edit": may_edit_people(request.user)
+            and candidate.status == CandidateStatus.PENDING,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -11,7 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from socmap.errors import InvalidInput
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, User
-from socmap.orgs.scoping import get_visible_or_404, visible_to
+from socmap.orgs.scoping import visible_to
 from socmap.orgs.selectors import users_visible_to
 from socmap.people.models import Nominal
 from socmap.scoring.selectors import overdue_reassessments
@@ -102,7 +102,7 @@ class StatusChangeOut(Schema):
 class MemberOut(Schema):
     id: int
     nominal_id: int
-    name: str | None
+    name: str
     role: str
     joined_on: date | None
     left_on: date | None
@@ -505,12 +505,10 @@ def change_status(request, threat_id: int, payload: StatusIn):
 
 
 def _member_out(request, membership: Membership) -> MemberOut:
-    nominal = membership.nominal
-    visible = visible_to(request.user, Nominal.objects.filter(pk=nominal.pk)).exists()
     return MemberOut(
         id=membership.pk,
         nominal_id=membership.nominal_id,
-        name=str(nominal) if visible else None,
+        name=str(membership.nominal),
         role=membership.role,
         joined_on=membership.joined_on,
         left_on=membership.left_on,
@@ -521,11 +519,11 @@ def _member_out(request, membership: Membership) -> MemberOut:
 @router.get(
     "/{int:threat_id}/members",
     response=list[MemberOut],
-    summary="Members of a group (name is null for a person not shared with you)",
+    summary="Members of a group (only the people you may see)",
 )
 def list_members(request, threat_id: int):
     threat = _threat(request, threat_id)
-    return [_member_out(request, m) for m in threat.memberships.all()]
+    return [_member_out(request, m) for m in selectors.visible_memberships(request.user, threat)]
 
 
 class NetworkLinkOut(Schema):
@@ -584,9 +582,7 @@ def add_member(request, threat_id: int, payload: MemberIn):
 
 @router.post("/members/{int:membership_id}/end", response=MemberOut, summary="End a membership")
 def end_member(request, membership_id: int, payload: EndMemberIn):
-    membership = get_visible_or_404(
-        request.user, Membership.objects.select_related("threat", "nominal"), pk=membership_id
-    )
+    membership = selectors.membership_detail(request.user, membership_id)
     services.end_membership(
         actor=request.user,
         membership=membership,

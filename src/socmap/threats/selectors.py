@@ -290,59 +290,34 @@ def band_distribution(user, *, status: str = Status.ACTIVE) -> list[dict]:
     ]
 
 
-# --------------------------------------------------------------------------- network
+# --------------------------------------------------------------------------- members
 
 
-@dataclass(frozen=True)
-class Link:
-    label: str  # read from the member: "Supplies", "Exploited by"...
-    other: object  # people.Nominal
-    other_is_member: bool
-    association_id: int
+def visible_memberships(user, threat: Threat) -> list[Membership]:
+    """The memberships of ``threat`` whose person ``user`` may see (in the memberships' order): a
+    member recorded by an organisation that has not shared them is left out entirely (not
+    shown, counted or hinted at). The associates of the members are in the network panel
+    (networks app)."""
+    from socmap.people.models import Nominal
 
-
-@dataclass(frozen=True)
-class MemberNetwork:
-    member: object  # people.Nominal
-    links: list[Link]
-
-
-def threat_network(user, threat: Threat) -> list[MemberNetwork]:
-    """The associates of a group's current members, grouped by member: every association
-    between a member and another person, where the user may see the association and both
-    people."""
-    from socmap.people.models import Association, Nominal
-
-    member_ids = set(
-        threat.memberships.filter(left_on__isnull=True).values_list("nominal_id", flat=True)
-    )
-    if not member_ids:
-        return []
-    visible_people = visible_to(user, Nominal.objects.all()).values("pk")
-    associations = (
+    visible = set(
         visible_to(
-            user,
-            Association.objects.filter(Q(source_id__in=member_ids) | Q(target_id__in=member_ids)),
-        )
-        .filter(source_id__in=visible_people, target_id__in=visible_people)
-        .select_related("source", "target")
-        .order_by("kind", "id")
+            user, Nominal.objects.filter(pk__in=[m.nominal_id for m in threat.memberships.all()])
+        ).values_list("pk", flat=True)
     )
-    by_member: dict[int, MemberNetwork] = {}
-    for association in associations:
-        for member, other in (
-            (association.source, association.target),
-            (association.target, association.source),
-        ):
-            if member.pk not in member_ids:
-                continue
-            entry = by_member.setdefault(member.pk, MemberNetwork(member, []))
-            entry.links.append(
-                Link(
-                    association.label_from(member),
-                    other,
-                    other.pk in member_ids,
-                    association.pk,
-                )
-            )
-    return sorted(by_member.values(), key=lambda m: (m.member.surname, m.member.forenames))
+    return [m for m in threat.memberships.all() if m.nominal_id in visible]
+
+
+def membership_detail(user, pk: int) -> Membership:
+    """One membership the user may see, with its person: 404 if they may not see the threat
+    or the person, as if it did not exist."""
+    from django.http import Http404
+
+    from socmap.orgs.scoping import can_see
+
+    membership = get_visible_or_404(
+        user, Membership.objects.select_related("threat", "nominal"), pk=pk
+    )
+    if not can_see(user, membership.nominal):
+        raise Http404("No membership found.")
+    return membership

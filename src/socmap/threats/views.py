@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from socmap.errors import InvalidInput
 from socmap.orgs.models import Organisation, OrganisationKind, Role
-from socmap.orgs.scoping import can_see, get_visible_or_404
+from socmap.orgs.scoping import can_see
 from socmap.orgs.selectors import users_visible_to
 from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
 from socmap.scoring.models import MethodologyVersion
@@ -32,7 +32,7 @@ from socmap.threats.forms import (
     StatusForm,
     default_methodology,
 )
-from socmap.threats.models import CrimeType, Membership, Status, Threat, ThreatKind
+from socmap.threats.models import CrimeType, Status, Threat, ThreatKind
 from socmap.web.tables import csv_response, paginate
 
 LIST_SORTS = ("band", "score", "name", "due", "owner")
@@ -296,17 +296,11 @@ def threat_map(request):
 
 
 def _member_rows(user, threat: Threat) -> list[dict]:
-    rows = []
-    for membership in threat.memberships.all():
-        visible = can_see(user, membership.nominal)
-        rows.append(
-            {
-                "membership": membership,
-                "visible": visible,
-                "url": _url_or_none("people:detail", membership.nominal_id) if visible else None,
-            }
-        )
-    return rows
+    """The members the user may see; the others are not shown, counted or hinted at."""
+    return [
+        {"membership": m, "url": _url_or_none("people:detail", m.nominal_id)}
+        for m in selectors.visible_memberships(user, threat)
+    ]
 
 
 @login_required
@@ -318,11 +312,6 @@ def threat_detail(request, pk: int):
         (latest.contributions if latest else []),
         key=lambda c: -Decimal(str(c.get("contribution", "0"))),
     )
-    network = selectors.threat_network(request.user, threat)
-    for entry in network:
-        entry.member.url = _url_or_none("people:detail", entry.member.pk)
-        for link in entry.links:
-            link.other.url = _url_or_none("people:detail", link.other.pk)
     may_change = _may_map(request.user)
     return render(
         request,
@@ -333,7 +322,6 @@ def threat_detail(request, pk: int):
             "latest": latest,
             "contributions": contributions,
             "members": _member_rows(request.user, threat),
-            "network": network,
             "overdue_reason": selectors.overdue_reason(threat),
             "status_changes": threat.status_changes.all(),
             "may_change": may_change,
@@ -444,9 +432,7 @@ def member_add(request, pk: int):
 
 @login_required
 def member_end(request, pk: int):
-    membership = get_visible_or_404(
-        request.user, Membership.objects.select_related("threat", "nominal"), pk=pk
-    )
+    membership = selectors.membership_detail(request.user, pk)
     threat = _changeable(request, membership.threat_id)
     form = EndMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

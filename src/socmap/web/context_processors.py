@@ -16,6 +16,7 @@ NAVIGATION = (
     ("People", "people:list", ()),
     ("Lifetime", "lifetime:alerts", ()),
     ("Intelligence", "intel:list", ()),
+    ("Networks", "networks:index", ()),
     ("Scoring", "scoring:index", ()),
     ("Organisations", "orgs:organisation-list", ()),
     ("Populations", "orgs:population-list", ()),
