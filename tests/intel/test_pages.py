@@ -577,3 +577,23 @@ def test_the_5x5x5_cut_over_day_is_a_setting(settings, report):
         handling_conditions="",
     )
     assert services.legacy_until() == dt.date(2030, 1, 1) and old.grading_system == "5x5x5"
+
+
+def test_a_report_shared_with_another_force_names_only_the_people_it_may_see(
+    client_for, report, nominal, person_factory, dorset_analyst, wiltshire_admin
+):
+    # Given a Wiltshire report about two people, shared with Dorset with only one of them
+    from socmap.orgs.services import share_record
+
+    hidden = person_factory(surname="Hiddenperson")
+    made = report(nominals=[nominal, hidden])
+    clear(dorset_analyst)
+    share_record(actor=wiltshire_admin, record=made, organisation=dorset_analyst.organisation)
+    share_record(actor=wiltshire_admin, record=nominal, organisation=dorset_analyst.organisation)
+    # When the Dorset analyst opens it
+    page = client_for(dorset_analyst).get(reverse("intel:report", args=[made.pk]))
+    text = page.content.decode()
+    # Then the shared person is named and the other is neither named nor hinted at
+    assert page.status_code == 200
+    assert "COLE" in text.upper()
+    assert "HIDDENPERSON" not in text.upper() and "not shared with you" not in text

@@ -300,16 +300,18 @@ def submit(request, pk: int):
 
 
 def _linked(user, records, url_name: str) -> list[dict]:
+    """The linked records ``user`` may see; the others are left out, not counted or hinted at."""
     from django.urls import NoReverseMatch, reverse
 
     rows = []
     for record in records:
-        visible = can_see(user, record)
+        if not can_see(user, record):
+            continue
         try:
-            url = reverse(url_name, args=[record.pk]) if visible else None
+            url = reverse(url_name, args=[record.pk])
         except NoReverseMatch:
             url = None
-        rows.append({"record": record, "visible": visible, "url": url})
+        rows.append({"record": record, "visible": True, "url": url})
     return rows
 
 

@@ -169,8 +169,8 @@ def _report_context(request, report) -> dict:
         "problem": services.original_problem(user, report),
         "gradings": selectors.gradings(user, report),
         "copies": selectors.report_copies(user, report),
-        "nominals": [(n, can_see(user, n)) for n in report.nominals.all()],
-        "threats": [(t, can_see(user, t)) for t in report.threats.all()],
+        "nominals": [(n, True) for n in report.nominals.all() if can_see(user, n)],
+        "threats": [(t, True) for t in report.threats.all() if can_see(user, t)],
         "owns": _owns(user, report.owner_id),
         "may_record": may_record(user),
         "grading": report.grading.describe(),
@@ -448,7 +448,7 @@ def trigger_detail(request, pk: int):
             "trigger": trigger,
             "may_assess": assessor,
             "threat_visible": trigger.threat_id and can_see(request.user, trigger.threat),
-            "nominals": [(n, can_see(request.user, n)) for n in trigger.nominals.all()],
+            "nominals": [(n, True) for n in trigger.nominals.all() if can_see(request.user, n)],
             "accept_new": AcceptNewForm(
                 initial={
                     "name": trigger.title,
@@ -476,7 +476,7 @@ def _decision_page(request, trigger, forms_: dict, status: int = 400):
         "trigger": trigger,
         "may_assess": True,
         "threat_visible": False,
-        "nominals": [(n, can_see(request.user, n)) for n in trigger.nominals.all()],
+        "nominals": [(n, True) for n in trigger.nominals.all() if can_see(request.user, n)],
         "accept_new": AcceptNewForm(),
         "accept_existing": AcceptExistingForm(user=request.user),
         "decline": DeclineForm(),
