@@ -229,6 +229,13 @@ def test_running_the_demo_again_adds_no_disruptions(demo):
 
 
 def test_the_same_seed_plans_the_same_disruptions_and_another_seed_others(demo):
+    # A later demo step records some people again in other forces' groups (duplicates for the
+    # record linkage); the disruptions step ran before them, so its plan is read without them.
+    from socmap.networks.demo import COPY_NOTE
+    from socmap.threats.models import Membership
+
+    copy_note = COPY_NOTE.split("{")[0]
+    Membership.objects.filter(nominal__notes__startswith=copy_note).delete()
     context = make_context(forces=2, seed=3, out=io.StringIO(), scale=SCALE)
     context.forces = [Organisation.objects.get(name=n) for n in ("Wiltshire", "Dorset")]
     inputs = inputs_for(context)

@@ -526,46 +526,6 @@ def list_members(request, threat_id: int):
     return [_member_out(request, m) for m in selectors.visible_memberships(request.user, threat)]
 
 
-class NetworkLinkOut(Schema):
-    association_id: int
-    label: str
-    other_id: int
-    other_name: str
-    other_is_member: bool
-
-
-class NetworkMemberOut(Schema):
-    nominal_id: int
-    name: str
-    links: list[NetworkLinkOut]
-
-
-@router.get(
-    "/{int:threat_id}/network",
-    response=list[NetworkMemberOut],
-    summary="The network of associates of a group's current members (as on the threat page)",
-)
-def network(request, threat_id: int):
-    threat = _threat(request, threat_id)
-    return [
-        NetworkMemberOut(
-            nominal_id=entry.member.pk,
-            name=str(entry.member),
-            links=[
-                NetworkLinkOut(
-                    association_id=link.association_id,
-                    label=link.label,
-                    other_id=link.other.pk,
-                    other_name=str(link.other),
-                    other_is_member=link.other_is_member,
-                )
-                for link in entry.links
-            ],
-        )
-        for entry in selectors.threat_network(request.user, threat)
-    ]
-
-
 @router.post("/{int:threat_id}/members", response={201: MemberOut}, summary="Add a member")
 def add_member(request, threat_id: int, payload: MemberIn):
     threat = _threat(request, threat_id)
