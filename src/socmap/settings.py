@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "socmap.scoring",
     "socmap.plans",
     "socmap.disruptions",
+    "socmap.performance",
     "socmap.web",
 ]
 
