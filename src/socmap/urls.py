@@ -12,6 +12,7 @@ urlpatterns = [
     path("scoring/", include("socmap.scoring.urls")),
     path("plans/", include("socmap.plans.urls")),
     path("disruptions/", include("socmap.disruptions.urls")),
+    path("performance/", include("socmap.performance.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -293,6 +293,8 @@ def rank_forces(
     ranked = []
     for force, note in rows:
         population = force.population
+        # a force that recorded nothing has no rate at all (no data is not a zero)
+        population_for_rate = None if note == NOT_RECORDING else population
         ranked.append(
             RankedForce(
                 slug=force.slug,
@@ -301,7 +303,9 @@ def rank_forces(
                 count=force.count,
                 population=population.population if population else None,
                 population_year=population.year if population else None,
-                rate=rate(force.count, population.population, per) if population else None,
+                rate=(
+                    rate(force.count, population.population, per) if population_for_rate else None
+                ),
                 ratio=(
                     ratio(force.count, population.population, average)
                     if average and not note
