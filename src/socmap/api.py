@@ -78,6 +78,7 @@ def _add_routers() -> None:
     from socmap.disruptions.api import router as disruptions_router
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
+    from socmap.performance.api import router as performance_router
     from socmap.plans.api import router as plans_router
     from socmap.scoring.api import router as scoring_router
     from socmap.threats.api import router as threats_router
@@ -89,6 +90,7 @@ def _add_routers() -> None:
     api.add_router("/scoring", scoring_router)
     api.add_router("/plans", plans_router)
     api.add_router("/disruptions", disruptions_router)
+    api.add_router("/performance", performance_router)
 
 
 _add_routers()

@@ -153,3 +153,11 @@ def public_summary_pdf(summary: s.PublicSummary) -> bytes:
     )
     doc.build(story, onFirstPage=mark, onLaterPages=mark)
     return out.getvalue()
+
+
+def report_pdf(user, options: s.Options, kind: str) -> tuple[bytes, str]:
+    """The PDF (bytes) and its file name: the same for the page, the API and the command."""
+    area = options.force or options.region
+    if kind == "public":
+        return public_summary_pdf(s.public_summary(user, options)), f"public-summary-{area}.pdf"
+    return performance_pack_pdf(build_pack(user, options)), f"performance-pack-{area}.pdf"

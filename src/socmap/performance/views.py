@@ -272,18 +272,10 @@ def reports(request):
             raise InvalidInput({"kind": ["Choose the performance pack or the public summary."]})
         if not (options.force or options.region):
             raise InvalidInput({"force": ["Choose a force or a region for the report."]})
-        content, name = report_pdf(request.user, options, kind)
+        content, name = pdf.report_pdf(request.user, options, kind)
     except InvalidInput as wrong:
         context["errors"] = wrong.field_errors
         return render(request, "performance/reports.html", context, status=400)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def report_pdf(user, options: s.Options, kind: str) -> tuple[bytes, str]:
-    """The PDF (bytes) and its file name: the same for the page, the API and the command."""
-    area = options.force or options.region
-    if kind == "public":
-        return pdf.public_summary_pdf(s.public_summary(user, options)), f"public-summary-{area}.pdf"
-    return pdf.performance_pack_pdf(pdf.build_pack(user, options)), f"performance-pack-{area}.pdf"
