@@ -742,12 +742,16 @@ def public_number(n: int | float | Decimal, *, noun: str, plural: str | None = N
 
 
 def public_money(amount: Decimal | float | int) -> str:
+    """Money rounded down ("over £84,000", "over £2.4 million"): never more than was seized."""
     value = int(amount)
     if value < 1000:
         return "under £1,000"
     if value < 1_000_000:
-        return f"over £{value // 1000 * 1000:,}"
-    return f"over £{value / 1_000_000:.1f} million".replace(".0 million", " million")
+        rounded = value // 1000 * 1000
+        return f"{'over ' if rounded != value else ''}£{rounded:,}"
+    tenths = value // 100_000
+    text = f"{tenths / 10:.1f}".removesuffix(".0")
+    return f"{'over ' if tenths * 100_000 != value else ''}£{text} million"
 
 
 def join_words(parts: Sequence[str]) -> str:
