@@ -133,7 +133,8 @@ class RatesOut(Schema):
     national: AverageOut
     regions: list[AreaRateOut]
     forces: list[ForceRateOut]
-    threats_national: AverageOut
+    threats_national: AverageOut | None
+    threats_note: str
     threats_per_million: list[ForceRateOut]
 
 
@@ -150,7 +151,8 @@ def rates(request, filters: Query[Filters]):
         national=_average(table),
         regions=[AreaRateOut(**a.__dict__) for a in result.regions],
         forces=_forces(result.forces),
-        threats_national=_average(result.threats),
+        threats_national=_average(result.threats) if result.threats.average else None,
+        threats_note=result.threats.empty_reason,
         threats_per_million=_forces(result.threats.rows),
     )
 

@@ -163,20 +163,23 @@ def threat_table(table: rules.Ranking, period: rules.Period) -> Table:
         for r in table.rows
     ]
     average = table.average
-    rows.append(
-        [
-            "",
-            f"Average of the {average.forces} forces compared",
-            "",
-            average.count,
-            average.population,
-            table.population_years,
-            _v(average.rate),
-            "1.00",
-            "",
-            "",
-        ]
-    )
+    if average is not None:
+        rows.append(
+            [
+                "",
+                f"Average of the {average.forces} forces compared",
+                "",
+                average.count,
+                average.population,
+                table.population_years,
+                _v(average.rate),
+                "1.00",
+                "",
+                "",
+            ]
+        )
+    else:
+        rows.append(["", "No average", "", "", "", "", "", "", "", table.empty_reason])
     return Table(
         "threats",
         f"Active threats per million population on {period.end:%-d %B %Y}",

@@ -329,7 +329,9 @@ def ranking(user, options: Options) -> RankingResult:
 
 def threat_ranking(user, options: Options) -> rules.Ranking:
     """Threats active on the period's last day per million population, by owning force (the
-    same ranking rules; a force that has never mapped a threat in socmap is not compared)."""
+    same ranking rules; a force that has never mapped a threat in socmap is not compared).
+    With no force to compare, the table says why (``empty_reason``) instead of failing: it
+    is shown beside the disruption ranking, which must not fail with it."""
     require_figures(user)
     end = options.period.end
     counts = dict(
@@ -348,13 +350,12 @@ def threat_ranking(user, options: Options) -> rules.Ranking:
         .values_list("owner_id", flat=True)
         .distinct()
     )
-    table = rules.rank_forces(
+    return rules.rank_forces(
         force_inputs(counts, mapping, options.period, options.population_year),
         per=rules.PER_MILLION,
         include=options.include,
         exclude=options.exclude,
     )
-    return rules.require_comparison(table)
 
 
 # --------------------------------------------------------------------------- areas

@@ -111,6 +111,7 @@ def ranking(request):
             "threats": threats,
             "tables": tables,
             "page": paginate(request, result.shown),
+            "sort": options.sort,
             "own_slug": own,
             "chart": charts.bar_chart(
                 [(r.name, _rate(r.rate), r.slug == own) for r in compared],
