@@ -54,6 +54,8 @@ serve: install
 bench: install
 	@echo "Benchmarks arrive with the national-scale issue; see BENCHMARKS.md."
 	$(BIN)/python bench/import_disruptions.py --rows 100000
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/performance_ranking.py --rows 1000000
 
 clean-demo:
 	rm -f var/socmap.sqlite3 var/socmap.sqlite3-wal var/socmap.sqlite3-shm
