@@ -620,7 +620,7 @@ def compliance(user, options: Options, *, today: dt.date | None = None) -> Compl
     }
     plans = {}
     for plan in (
-        Plan.objects.filter(threat__in=[t["id"] for t in threat_rows if t["status"] == "active"])
+        Plan.objects.filter(threat__in=threats.filter(status=Status.ACTIVE).values("pk"))
         .annotate(**covering)
         .values("threat_id", "next_review_due", *covering)
     ):
@@ -779,7 +779,8 @@ def what_works(user, options: Options) -> WhatWorksResult:
     by_threat = rules.by_key(intervals, lambda i: i["threat"])
     disruptions = (
         _disruptions_for(user)
-        .filter(threats__in=list(by_threat), status__in=options.statuses)
+        .filter(threats__in=_threats_for(user).values("pk"), status__in=options.statuses)
+        .filter(occurred_on__lte=options.period.end)
         .values_list("threats", "occurred_on", "tactic_id", "category")
     )
     kinds: dict[int, set[str]] = defaultdict(set)  # interval index -> kinds
@@ -832,7 +833,7 @@ def survival(user, options: Options) -> list[SurvivalRow]:
     mix: dict[int, Counter] = defaultdict(Counter)
     for threat_id, category in (
         _disruptions_for(user)
-        .filter(threats__in=[t[0] for t in threats], status__in=options.statuses)
+        .filter(threats__in=_threats_for(user).values("pk"), status__in=options.statuses)
         .filter(occurred_on__lte=end)
         .values_list("threats", "category")
     ):
