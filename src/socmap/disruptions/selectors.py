@@ -28,7 +28,7 @@ from socmap.disruptions.rules import (
 )
 from socmap.errors import InvalidInput
 from socmap.fourp import FourP
-from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure
+from socmap.orgs.models import Organisation, OrganisationKind
 from socmap.orgs.scoping import (
     get_visible_or_404,
     organisations_in_scope,
@@ -36,6 +36,7 @@ from socmap.orgs.scoping import (
     visible_to,
 )
 from socmap.performance import rules as performance_rules
+from socmap.performance.selectors import force_inputs
 
 DISRUPTION_SORTS = {
     "date": ("occurred_on", "id"),
@@ -461,24 +462,9 @@ def counts_by_force(
         forces = forces.filter(pk__in=in_scope | set(counted))
     if force:
         forces = forces.filter(slug=force)
-    figures: dict[int, dict[int, int]] = {}
-    for force_id, year, population in PopulationFigure.objects.values_list(
-        "force_id", "year", "population"
-    ):
-        figures.setdefault(force_id, {})[year] = population
-    forces = list(forces.order_by("name"))
+    forces = list(forces.select_related("region").order_by("name"))
     ranking = performance_rules.rank_forces(
-        performance_rules.ForceInput(
-            slug=o.slug,
-            name=o.name,
-            count=counted.get(o.pk, {"n": 0})["n"],
-            population=performance_rules.choose_population(figures.get(o.pk, {}), period),
-            recorded_any=o.pk in recording,
-            population_note=performance_rules.missing_population_note(
-                figures.get(o.pk, {}), period, None
-            ),
-        )
-        for o in forces
+        force_inputs({pk: row["n"] for pk, row in counted.items()}, recording, period, None, forces)
     )
     major = {o.slug: counted.get(o.pk, {"major": 0})["major"] for o in forces}
     rows = [

@@ -145,12 +145,11 @@ class RatesOut(Schema):
 )
 def rates(request, filters: Query[Filters]):
     result = s.rates(request.user, _options(filters))
-    table = s.ranking(request.user, result.options).ranking
     return RatesOut(
         options=_options_out(result.options),
-        national=_average(table),
-        regions=[AreaRateOut(**a.__dict__) for a in result.regions],
-        forces=_forces(result.forces),
+        national=_average(result.ranking.ranking),
+        regions=[AreaRateOut(**a.__dict__) for a in result.ranking.regions],
+        forces=_forces(result.ranking.shown),
         threats_national=_average(result.threats) if result.threats.average else None,
         threats_note=result.threats.empty_reason,
         threats_per_million=_forces(result.threats.rows),

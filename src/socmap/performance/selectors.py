@@ -285,6 +285,17 @@ def _counts_by_force(options: Options) -> tuple[dict[int, int], set[int]]:
     return dict(counts), recording
 
 
+def _table(options: Options, forces=None, **rules_options) -> rules.Ranking:
+    """The ranking rules over the rollup's counts for the options (every force by default)."""
+    counts, recording = _counts_by_force(options)
+    return rules.rank_forces(
+        force_inputs(counts, recording, options.period, options.population_year, forces),
+        include=options.include,
+        exclude=options.exclude,
+        **rules_options,
+    )
+
+
 @dataclass(frozen=True)
 class RankingResult:
     options: Options
@@ -313,13 +324,7 @@ def ranking(user, options: Options) -> RankingResult:
     """Disruptions per 1,000 population of every force over the period, the comparison's
     average and each force's ratio to it; regions over their forces in the comparison."""
     require_figures(user)
-    counts, recording = _counts_by_force(options)
-    table = rules.rank_forces(
-        force_inputs(counts, recording, options.period, options.population_year),
-        include=options.include,
-        exclude=options.exclude,
-    )
-    rules.require_comparison(table)
+    table = rules.require_comparison(_table(options))
     shown = table.rows
     if options.region:
         region = Region.objects.get(slug=options.region)
@@ -386,11 +391,9 @@ def area_for(options: Options) -> Area:
 
 def _area_population(area: Area, options: Options) -> tuple[int | None, str]:
     """The area's population over its forces in the comparison (or the one force's)."""
-    counts, recording = _counts_by_force(options)
-    table = rules.rank_forces(
-        force_inputs(counts, recording, options.period, options.population_year, area.forces),
-        include=options.include,
-        exclude=options.exclude,
+    table = _table(
+        options,
+        area.forces,
         min_population=0 if area.kind == "force" else rules.SMALL_POPULATION,
         require_recording=area.kind != "force",
     )
@@ -500,23 +503,20 @@ def breakdown(user, options: Options) -> BreakdownResult:
 
 @dataclass(frozen=True)
 class RatesResult:
-    options: Options
-    forces: list[rules.RankedForce]
-    regions: list[rules.AreaRate]
-    national: rules.Average
+    """Disruption rates by force, region and nationally (the ranking), and threats per
+    million."""
+
+    ranking: RankingResult
     threats: rules.Ranking
+
+    @property
+    def options(self) -> Options:
+        return self.ranking.options
 
 
 def rates(user, options: Options) -> RatesResult:
     """Disruption rates per 1,000 by force, region and nationally, and threats per million."""
-    result = ranking(user, options)
-    return RatesResult(
-        options,
-        result.shown,
-        result.regions,
-        result.average,
-        threat_ranking(user, options),
-    )
+    return RatesResult(ranking(user, options), threat_ranking(user, options))
 
 
 # --------------------------------------------------------------------------- compliance
@@ -893,12 +893,7 @@ def public_summary(user, options: Options) -> PublicSummary:
     )
     count = totals.pop("n") or 0
     sums = {k: Decimal(v or 0) for k, v in totals.items()}
-    counts, recording = _counts_by_force(options)
-    table = rules.rank_forces(
-        force_inputs(counts, recording, options.period, options.population_year),
-        include=options.include,
-        exclude=options.exclude,
-    )
+    table = _table(options)
     own = next((r for r in table.rows if r.slug == options.force), None)
     if area.kind == "force":
         rate, year, rank = (own.rate, own.population_year, own.rank) if own else (None, None, None)

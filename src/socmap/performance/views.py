@@ -100,8 +100,8 @@ def ranking(request):
         return redirect("performance:public")
 
     def compute(options):
-        result = s.ranking(request.user, options)
-        threats = s.threat_ranking(request.user, options)
+        rates = s.rates(request.user, options)
+        result, threats = rates.ranking, rates.threats
         tables = exports.ranking_tables(result)
         tables["threats"] = exports.threat_table(threats, options.period)
         own = request.user.organisation.slug if request.user.organisation else ""

@@ -11,8 +11,7 @@ from socmap.performance.management.commands._figures import (
 
 def tables(actor, options):
     result = s.rates(actor, options)
-    ranking = s.ranking(actor, options)
-    built = exports.ranking_tables(ranking)
+    built = exports.ranking_tables(result.ranking)
     return {
         "regions": built["regions"],
         "forces": built["ranking"],
