@@ -51,24 +51,25 @@ RANKING_HEADER = [
 ]
 
 
+def _ranked_row(r: rules.RankedForce) -> list:
+    return [
+        _v(r.rank),
+        r.name,
+        r.region,
+        r.count,
+        _v(r.population),
+        _v(r.population_year),
+        _v(r.rate),
+        _v(r.ratio),
+        "yes" if r.in_comparison else "no",
+        r.note,
+    ]
+
+
 def ranking_tables(result: s.RankingResult) -> dict[str, Table]:
     average = result.average
     options = result.options
-    rows = [
-        [
-            _v(r.rank),
-            r.name,
-            r.region,
-            r.count,
-            _v(r.population),
-            _v(r.population_year),
-            _v(r.rate),
-            _v(r.ratio),
-            "yes" if r.in_comparison else "no",
-            r.note,
-        ]
-        for r in result.shown
-    ]
+    rows = [_ranked_row(r) for r in result.shown]
     rows.append(
         [
             "",
@@ -147,21 +148,7 @@ THREAT_HEADER = [
 
 
 def threat_table(table: rules.Ranking, period: rules.Period) -> Table:
-    rows = [
-        [
-            _v(r.rank),
-            r.name,
-            r.region,
-            r.count,
-            _v(r.population),
-            _v(r.population_year),
-            _v(r.rate),
-            _v(r.ratio),
-            "yes" if r.in_comparison else "no",
-            r.note,
-        ]
-        for r in table.rows
-    ]
+    rows = [_ranked_row(r) for r in table.rows]
     average = table.average
     if average is not None:
         rows.append(
