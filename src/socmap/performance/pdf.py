@@ -58,9 +58,18 @@ def build_pack(user, options: s.Options) -> Pack:
         works["categories"].header,
         works["categories"].rows + [r for r in works["tactics"].rows if r[2]],
     )
+    table = ranking["ranking"]
+    compared = exports.Table(
+        table.name,
+        table.title,
+        table.header,
+        [row for row in table.rows if row[8] != "no"],
+    )
+    left_out = [row[1] for row in table.rows if row[8] == "no"]
     sections = [
         ("Ranking of forces", "Disruptions per 1,000 population and ratio to the average of "
-         "the forces compared.", ranking["ranking"]),
+         f"the forces compared. Not compared ({len(left_out)}, with the reason on the ranking "
+         f"page): {', '.join(left_out) or 'none'}.", compared),
         ("Regions", "", ranking["regions"]),
         ("Trend", f"{area.name}, by {options.by}.", trend),
         ("4P mix", area.name, mix["categories"]),
