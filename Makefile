@@ -52,8 +52,10 @@ serve: install
 	$(BIN)/socmap runserver 127.0.0.1:8000
 
 bench: install
-	@echo "Benchmarks arrive with the national-scale issue; see BENCHMARKS.md."
+	@echo "==> Benchmarks (PostgreSQL on DATABASE_URL or 127.0.0.1:5432); figures in BENCHMARKS.md"
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/import_disruptions.py --rows 100000
+	$(BIN)/python bench/performance_ranking.py --rows 1000000
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/linkage_bench.py
 

@@ -81,6 +81,7 @@ def _add_routers() -> None:
     from socmap.networks.api import router as networks_router
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
+    from socmap.performance.api import router as performance_router
     from socmap.plans.api import router as plans_router
     from socmap.scoring.api import router as scoring_router
     from socmap.threats.api import router as threats_router
@@ -95,6 +96,7 @@ def _add_routers() -> None:
     api.add_router("/lifetime", lifetime_router)
     api.add_router("/intel", intel_router)
     api.add_router("/networks", networks_router)
+    api.add_router("/performance", performance_router)
 
 
 _add_routers()

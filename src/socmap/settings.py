@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "socmap.lifetime",
     "socmap.intel",
     "socmap.networks",
+    "socmap.performance",
     "socmap.web",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("lifetime/", include("socmap.lifetime.urls")),
     path("intel/", include("socmap.intel.urls")),
     path("networks/", include("socmap.networks.urls")),
+    path("performance/", include("socmap.performance.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -28,14 +28,15 @@ from socmap.disruptions.rules import (
 )
 from socmap.errors import InvalidInput
 from socmap.fourp import FourP
-from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure
-from socmap.orgs.populations import choose_population_year, per_population
+from socmap.orgs.models import Organisation, OrganisationKind
 from socmap.orgs.scoping import (
     get_visible_or_404,
     organisations_in_scope,
     ownership_filter,
     visible_to,
 )
+from socmap.performance import rules as performance_rules
+from socmap.performance.selectors import force_inputs
 
 DISRUPTION_SORTS = {
     "date": ("occurred_on", "id"),
@@ -48,7 +49,7 @@ DISRUPTION_SORTS = {
 }
 DEFAULT_SORT = "-date"
 THREAT_REFERENCE = re.compile(r"^\s*(?:(OCG|PI|VUL|T)-)?0*(\d{1,12})\s*$", re.IGNORECASE)
-SMALL_POPULATION = 100_000  # below this a rate per head says little (the City of London)
+SMALL_POPULATION = performance_rules.SMALL_POPULATION
 SEARCH_MAX_LENGTH = 100
 
 
@@ -259,9 +260,7 @@ class LinkedVisibility:
                 self._visible[model] = None  # everything
             else:
                 self._visible[model] = set(
-                    visible_to(self.user, model._default_manager.all()).values_list(
-                        "pk", flat=True
-                    )
+                    visible_to(self.user, model._default_manager.all()).values_list("pk", flat=True)
                 )
         return self._visible[model]
 
@@ -420,41 +419,21 @@ class ForceCounts:
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
 
 
-def _populations(for_year: int) -> dict[int, PopulationFigure]:
-    by_force: dict[int, dict[int, PopulationFigure]] = {}
-    for figure in PopulationFigure.objects.all():
-        by_force.setdefault(figure.force_id, {})[figure.year] = figure
-    chosen = {}
-    for force_id, figures in by_force.items():
-        year = choose_population_year(figures, for_year)
-        if year is not None:
-            chosen[force_id] = figures[year]
-    return chosen
-
-
-NOT_RECORDING = "Recorded no disruptions in socmap for the period: not in the comparison."
-
-
-def _caveat(population: int | None, recording: bool = True) -> str:
-    if not recording:
-        return NOT_RECORDING
-    if population is None:
-        return "No population figure: no rate."
-    if population < SMALL_POPULATION:
-        return (
-            f"A resident population of {population:,} makes a rate per head meaningless "
-            "(most of the people it polices live elsewhere)."
-        )
-    return ""
+NOT_RECORDING = performance_rules.NOT_RECORDING
 
 
 def counts_by_force(
     user, *, end: dt.date | None = None, years: int = 2, force: str = ""
 ) -> ForceCounts:
     """Validated disruptions per owning force in the ``years`` years ending on ``end``
-    (default: today), each with its rate per 1,000 population and the population year used."""
+    (default: today), each with its rate per 1,000 population and the population year used.
+
+    A quick view of the claims the user may see; the rates, the comparison and its average
+    come from the performance part's one ranking rule (``performance.rules.rank_forces``), so
+    for a national user these are the performance ranking's figures."""
     end = end or timezone.localdate()
     start, end = rules.counting_period(end, years)
+    period = performance_rules.Period(start, end)
     validated = disruptions_for(user).filter(
         status=DisruptionStatus.VALIDATED,
         occurred_on__range=(start, end),
@@ -483,40 +462,38 @@ def counts_by_force(
         forces = forces.filter(pk__in=in_scope | set(counted))
     if force:
         forces = forces.filter(slug=force)
-    populations = _populations(end.year)
-    rows = []
-    for organisation in forces.order_by("name"):
-        count = counted.get(organisation.pk, {"n": 0, "major": 0})
-        figure = populations.get(organisation.pk)
-        population = figure.population if figure else None
-        rows.append(
-            ForceCount(
-                organisation.name,
-                organisation.slug,
-                count["n"],
-                count["major"],
-                population,
-                figure.year if figure else None,
-                per_population(count["n"], population) if population else None,
-                _caveat(population, organisation.pk in recording),
-            )
+    forces = list(forces.select_related("region").order_by("name"))
+    ranking = performance_rules.rank_forces(
+        force_inputs({pk: row["n"] for pk, row in counted.items()}, recording, period, None, forces)
+    )
+    major = {o.slug: counted.get(o.pk, {"major": 0})["major"] for o in forces}
+    rows = [
+        ForceCount(
+            r.name,
+            r.slug,
+            r.count,
+            major[r.slug],
+            r.population,
+            r.population_year,
+            r.rate,
+            r.note,
         )
-    with_rates = [r for r in rows if r.per_thousand is not None and not r.caveat]
-    total_count = sum(r.validated for r in rows)
-    total_population = sum(r.population for r in with_rates) or None
-    counted_in_rate = sum(r.validated for r in with_rates)
+        for r in sorted(ranking.rows, key=lambda r: r.name)
+    ]
+    compared = ranking.compared
+    average = ranking.average
     total = ForceCount(
         f"All {len(rows)} force{'s' if len(rows) != 1 else ''} shown",
         "",
-        total_count,
+        sum(r.validated for r in rows),
         sum(r.major_or_moderate for r in rows),
-        total_population,
+        average.population if average else None,
         None,
-        per_population(counted_in_rate, total_population) if total_population else None,
+        average.rate if average else None,
         (
-            f"The rate counts the {len(with_rates)} force{'s' if len(with_rates) != 1 else ''}"
+            f"The rate counts the {len(compared)} force{'s' if len(compared) != 1 else ''}"
             " that recorded disruptions in the period and have a meaningful population."
-            if len(with_rates) != len(rows)
+            if len(compared) != len(rows)
             else ""
         ),
     )

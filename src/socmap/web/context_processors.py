@@ -13,6 +13,7 @@ NAVIGATION = (
     ("Threats", "threats:list", ()),
     ("Tasking", "plans:tasking", ()),
     ("Disruptions", "disruptions:list", ()),
+    ("Performance", "performance:ranking", ()),
     ("People", "people:list", ()),
     ("Lifetime", "lifetime:alerts", ()),
     ("Intelligence", "intel:list", ()),
