@@ -212,3 +212,35 @@ def test_members_the_user_may_not_see_are_left_out_entirely(
     # then Wiltshire's analyst sees one member, and the regional unit both
     assert [m.nominal for m in visible_memberships(wiltshire_analyst, threat)] == [boss]
     assert {m.nominal for m in visible_memberships(swrocu_officer, threat)} == {boss, hidden}
+
+
+def test_threats_scored_with_different_methodologies_take_their_places_in_one_list(
+    wiltshire_analyst, map_ocg
+):
+    # Given group-matrix threats in bands 2B and 3B, and MoRiLE threats rated high and low
+    from socmap.scoring.services import methodology_version
+    from socmap.threats.models import Threat
+    from socmap.threats.selectors import prioritised_threats
+
+    methodology_version("morile@1")  # published, so its four bands are known
+
+    def scored(name, methodology, band, rank, score):
+        threat = map_ocg(wiltshire_analyst, name)
+        Threat.objects.filter(pk=threat.pk).update(
+            current_methodology=methodology,
+            current_band=band,
+            current_band_rank=rank,
+            current_score=score,
+        )
+        return name
+
+    scored("Matrix 2B", "group-matrix@1", "2B", 4, 45)  # 4 of 0..8: half-way
+    scored("Matrix 3B", "group-matrix@1", "3B", 7, 20)  # 7 of 0..8
+    scored("MoRiLE high", "morile@1", "H", 1, 40)  # 1 of 0..3: a third of the way
+    scored("MoRiLE low", "morile@1", "L", 3, 10)  # the lowest band
+    # When the prioritised list is read, highest band first
+    names = [t.name for t in prioritised_threats(wiltshire_analyst, sort="band")]
+    # Then each band sits where it falls on its own methodology's scale, not by its raw rank
+    assert names == ["MoRiLE high", "Matrix 2B", "Matrix 3B", "MoRiLE low"]
+    reverse = [t.name for t in prioritised_threats(wiltshire_analyst, sort="-band")]
+    assert reverse == list(reversed(names))

@@ -22,11 +22,17 @@ from socmap.plans.models import (
     Review,
 )
 from socmap.threats.models import Status, Threat
-from socmap.threats.selectors import prioritised_threats, threats_visible_to
+from socmap.threats.selectors import (
+    band_position,
+    band_position_of,
+    by_priority,
+    prioritised_threats,
+    threats_visible_to,
+)
 
 PLAN_SORTS = {
     "review": ("next_review_due", "threat__name"),
-    "band": ("threat__current_band_rank", "-threat__current_score", "threat__name"),
+    "band": ("band_position", "-threat__current_score", "threat__name"),
     "name": ("threat__name",),
     "owner": ("threat__owner__name", "threat__name"),
     "lro": ("threat__lro__last_name", "threat__name"),
@@ -61,6 +67,8 @@ def _order(queryset: QuerySet, sorts: dict, sort: str, default: str) -> tuple[Qu
         F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True)
         for o in order
     ]
+    if any(o.lstrip("-") == "band_position" for o in order):
+        queryset = queryset.annotate(band_position=band_position("threat__"))
     return queryset.order_by(*expressions, "pk"), key
 
 
@@ -458,8 +466,12 @@ def sort_gaps(rows: list[Gap], sort: str) -> list[Gap]:
     kinds = list(GAP_KINDS)
 
     def band(g: Gap):
-        rank = g.threat.current_band_rank
-        return (rank if rank is not None else 99, -(g.threat.current_score or 0), g.threat.name)
+        position = band_position_of(g.threat)
+        return (
+            position if position is not None else 99,
+            -(g.threat.current_score or 0),
+            g.threat.name,
+        )
 
     keys = {
         "band": band,
@@ -497,9 +509,7 @@ def my_work(user, *, within: int = 30, today: dt.date | None = None) -> MyWork:
     )
     plans = {p.threat_id: p for p in led_plans}
     led = list(
-        threats_visible_to(user)
-        .filter(lro=user, status=Status.ACTIVE)
-        .order_by("current_band_rank", "-current_score", "name")
+        by_priority(threats_visible_to(user).filter(lro=user, status=Status.ACTIVE), "", "name")
     )
     seen = {t.pk for t in led}
     led += [p.threat for p in plans.values() if p.threat_id not in seen]
@@ -518,9 +528,7 @@ def my_work(user, *, within: int = 30, today: dt.date | None = None) -> MyWork:
     for plan in due:
         plan.days_overdue = rules.days_overdue(plan.next_review_due, today)
     awaiting = list(
-        referrals_visible_to(user).filter(
-            plan__threat__lro=user, answer=rules.GainAnswer.AWAITING
-        )
+        referrals_visible_to(user).filter(plan__threat__lro=user, answer=rules.GainAnswer.AWAITING)
     )
     return MyWork(led, actions, due, awaiting)
 
@@ -608,8 +616,8 @@ def tasking_pack(user, board: Organisation, *, today: dt.date | None = None) -> 
     }
     for threat in threats:
         threat.board_plan = plans.get(threat.pk)
-        threat.uncovered = uncovered_of(threat.board_plan) if threat.board_plan else list(
-            FourP.values
+        threat.uncovered = (
+            uncovered_of(threat.board_plan) if threat.board_plan else list(FourP.values)
         )
         threat.review_overdue = bool(
             threat.board_plan and rules.days_overdue(threat.board_plan.next_review_due, today)
@@ -661,11 +669,12 @@ def briefing(user, area: LocalArea) -> list[BriefingItem]:
     docs/user-guide.md: no names, no intelligence detail, nothing of Pursue)."""
     from socmap.plans.models import BriefingGuide
 
-    threats = (
+    threats = by_priority(
         active_threats(user)
         .filter(local_areas=area)
-        .prefetch_related("other_crime_types", "memberships")
-        .order_by("current_band_rank", "-current_score", "pk")
+        .prefetch_related("other_crime_types", "memberships"),
+        "",
+        "pk",
     )
     plans = {p.threat_id: p for p in plans_visible_to(user).filter(threat__in=threats)}
     guides = {g.crime_type_id: g.signs for g in BriefingGuide.objects.all()}

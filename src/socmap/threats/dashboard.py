@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from socmap.orgs.models import Role
 from socmap.threats.models import Status
-from socmap.threats.selectors import overdue_filter, threats_visible_to
+from socmap.threats.selectors import by_priority, overdue_filter, threats_visible_to
 from socmap.web.dashboard import register_panel
 
 LED_LIMIT = 10
@@ -34,11 +34,7 @@ def _area(user) -> dict:
 
 
 def _led(user) -> dict:
-    led = (
-        threats_visible_to(user)
-        .filter(status=Status.ACTIVE, lro=user)
-        .order_by("current_band_rank", "-current_score", "name")
-    )
+    led = by_priority(threats_visible_to(user).filter(status=Status.ACTIVE, lro=user), "", "name")
     return {"threats": list(led[:LED_LIMIT]), "total": led.count()}
 
 

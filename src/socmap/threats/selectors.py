@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from socmap.orgs.models import Organisation, OrganisationKind, PopulationFigure, Region, User
@@ -20,13 +20,60 @@ from socmap.orgs.scoping import (
 from socmap.threats.models import Membership, Status, Threat
 
 THREAT_SORTS = {
-    "band": ("current_band_rank", "-current_score", "name"),
+    "band": ("band_position", "-current_score", "name"),
     "score": ("-current_score", "name"),
     "name": ("name",),
     "due": ("reassessment_due", "name"),
     "updated": ("-updated_at",),
     "owner": ("owner__name", "name"),
 }
+
+
+_BAND_COUNTS: dict[str, int] = {}
+
+
+def _band_counts() -> dict[str, int]:
+    """How many bands each published methodology version has (a published version never
+    changes, so what has been read once is kept)."""
+    from socmap.scoring.models import MethodologyVersion
+
+    known = set(_BAND_COUNTS)
+    for version in MethodologyVersion.objects.all():
+        if version.label not in known:
+            _BAND_COUNTS[version.label] = len(version.rules().bands)
+    return _BAND_COUNTS
+
+
+def band_position(prefix: str = "") -> Case:
+    """Where a threat's current band sits on one scale, from 0 (its methodology's highest
+    band) to 1 (its lowest), so that threats scored with methodologies of different band
+    counts (the group matrix's nine, MoRiLE's four) take their right places in one prioritised
+    list. ``prefix`` reaches the threat from another model (``"threat__"``)."""
+    rank = F(f"{prefix}current_band_rank")
+    whens = [
+        When(**{f"{prefix}current_methodology": label}, then=rank * Value(1.0 / (count - 1)))
+        for label, count in sorted(_band_counts().items())
+        if count > 1
+    ]
+    return Case(*whens, default=rank * Value(1.0), output_field=FloatField())
+
+
+def band_position_of(threat: Threat) -> float | None:
+    """:func:`band_position` for one threat already in memory (``None`` if unassessed)."""
+    rank = threat.current_band_rank
+    if rank is None:
+        return None
+    count = _band_counts().get(threat.current_methodology, 0)
+    return rank / (count - 1) if count > 1 else float(rank)
+
+
+def by_priority(queryset: QuerySet, prefix: str = "", *then: str) -> QuerySet:
+    """``queryset`` highest priority first: band position, then score (unassessed last)."""
+    return queryset.annotate(band_position=band_position(prefix)).order_by(
+        F("band_position").asc(nulls_last=True),
+        F(f"{prefix}current_score").desc(nulls_last=True),
+        *then,
+    )
 
 
 def threats_visible_to(user) -> QuerySet[Threat]:
@@ -149,6 +196,8 @@ def prioritised_threats(
         F(o.lstrip("-")).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True)
         for o in order
     ]
+    if any(o.lstrip("-") == "band_position" for o in order):
+        qs = qs.annotate(band_position=band_position())
     return qs.order_by(*nulls_last, "pk")
 
 
