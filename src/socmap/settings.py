@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "socmap.disruptions",
     "socmap.lifetime",
     "socmap.intel",
+    "socmap.profiles",
+    "socmap.search",
     "socmap.web",
 ]
 
