@@ -81,7 +81,9 @@ def _add_routers() -> None:
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
     from socmap.plans.api import router as plans_router
+    from socmap.profiles.api import router as profiles_router
     from socmap.scoring.api import router as scoring_router
+    from socmap.search.api import router as search_router
     from socmap.threats.api import router as threats_router
 
     api.add_router("/", orgs_router)
@@ -93,6 +95,8 @@ def _add_routers() -> None:
     api.add_router("/disruptions", disruptions_router)
     api.add_router("/lifetime", lifetime_router)
     api.add_router("/intel", intel_router)
+    api.add_router("/profiles", profiles_router)
+    api.add_router("/search", search_router)
 
 
 _add_routers()

@@ -14,6 +14,8 @@ urlpatterns = [
     path("disruptions/", include("socmap.disruptions.urls")),
     path("lifetime/", include("socmap.lifetime.urls")),
     path("intel/", include("socmap.intel.urls")),
+    path("profiles/", include("socmap.profiles.urls")),
+    path("search/", include("socmap.search.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from socmap.fourp import FourP
@@ -80,15 +81,22 @@ def edition_for(user, requested: str = "") -> str:
 
 
 def versions_of(user, profile: LocalProfile) -> QuerySet[ProfileVersion]:
-    return _scoped(user, ProfileVersion.objects.filter(profile=profile)).select_related(
-        "created_by"
-    )
+    """The versions of a profile ``user`` may see (the profile is the gate: a partner it is
+    shared with sees its versions, as partner editions)."""
+    if (
+        user is not None
+        and not visible_to(user, LocalProfile.objects.filter(pk=profile.pk)).exists()
+    ):
+        return ProfileVersion.objects.none()
+    return ProfileVersion.objects.filter(profile=profile).select_related("created_by")
 
 
 def version_of(user, profile: LocalProfile, number: int | None = None) -> ProfileVersion:
-    versions = versions_of(user, profile)
     number = number or profile.version
-    return get_visible_or_404(user, versions, number=number)
+    version = versions_of(user, profile).filter(number=number).first()
+    if version is None:
+        raise Http404("No profile version found.")
+    return version
 
 
 @dataclass(frozen=True)

@@ -507,6 +507,14 @@ class Results:
     num_pages: int
 
     @property
+    def all_kinds_total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.request.page_size + 1
+
+    @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
 
