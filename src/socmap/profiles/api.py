@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.http import HttpResponse
 from ninja import Router, Schema
+from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
 
 from socmap.errors import InvalidInput
@@ -142,7 +143,7 @@ def create_profile(request, payload: ProfileIn):
         period_end=payload.period_end,
         sections=payload.sections,
     )
-    return 201, profile
+    return Reply(201, profile)
 
 
 @router.get("/{int:profile_id}", response=EditionOut, summary="A profile as you may read it")
@@ -186,8 +187,8 @@ def edit_profile(request, profile_id: int, payload: EditIn):
             note=payload.note,
         )
     except services.EditConflict as conflict:
-        return 409, {"detail": conflict.summary(), "errors": conflict.field_errors}
-    return 200, version
+        return Reply(409, {"detail": conflict.summary(), "errors": conflict.field_errors})
+    return Reply(200, version)
 
 
 @router.post(
@@ -206,8 +207,8 @@ def regenerate_profile(request, profile_id: int, payload: RegenerateIn):
             period_end=payload.period_end,
         )
     except services.EditConflict as conflict:
-        return 409, {"detail": conflict.summary(), "errors": conflict.field_errors}
-    return 200, version
+        return Reply(409, {"detail": conflict.summary(), "errors": conflict.field_errors})
+    return Reply(200, version)
 
 
 @router.get("/{int:profile_id}/export", summary="The profile as PDF or DOCX")
@@ -233,7 +234,7 @@ def share_profile(request, profile_id: int, payload: ShareIn):
     share = share_record(
         actor=request.user, record=profile, organisation=organisation, conditions=payload.conditions
     )
-    return 201, {"id": share.pk, "organisation": organisation.slug}
+    return Reply(201, {"id": share.pk, "organisation": organisation.slug})
 
 
 # --------------------------------------------------------------------------- control strategy
@@ -253,10 +254,6 @@ class PriorityOut(Schema):
     removal_reason: str
 
     @staticmethod
-    def resolve_subject(obj):
-        return obj.subject_name
-
-    @staticmethod
     def resolve_crime_type(obj):
         return obj.crime_type_id
 
@@ -270,7 +267,15 @@ class PriorityOut(Schema):
 
     @staticmethod
     def resolve_threat(obj):
-        return obj.threat_id
+        return None if getattr(obj, "threat_hidden", False) else obj.threat_id
+
+    @staticmethod
+    def resolve_subject(obj):
+        return (
+            "(a threat you cannot see)"
+            if getattr(obj, "threat_hidden", False)
+            else (obj.subject_name)
+        )
 
 
 class AssessmentOut(Schema):
@@ -302,6 +307,10 @@ class AssessmentOut(Schema):
 
 class AssessmentDetailOut(AssessmentOut):
     priorities: list[PriorityOut]
+
+    @staticmethod
+    def resolve_priorities(obj):
+        return obj.visible_priorities
 
 
 class AssessmentIn(Schema):
@@ -349,14 +358,11 @@ class RelationOut(Schema):
 
 
 def _detail(request, assessment):
-    assessment.priorities_list = list(selectors.priorities_of(request.user, assessment))
-    data = AssessmentOut.from_orm(assessment).dict()
-    data["priorities"] = [
-        PriorityOut.from_orm(p).dict()
-        | ({} if selectors.named_threat_visible(request.user, p) else {"threat": None})
-        for p in assessment.priorities_list
-    ]
-    return data
+    priorities = list(selectors.priorities_of(request.user, assessment))
+    for p in priorities:
+        p.threat_hidden = not selectors.named_threat_visible(request.user, p)
+    assessment.visible_priorities = priorities
+    return assessment
 
 
 @router.get("/strategy", response=list[AssessmentOut], summary="Strategic assessments")
@@ -383,7 +389,7 @@ def create_assessment(request, payload: AssessmentIn):
         summary=payload.summary,
         intelligence_requirement=payload.intelligence_requirement,
     )
-    return 201, _detail(request, selectors.assessment_detail(request.user, assessment.pk))
+    return Reply(201, _detail(request, selectors.assessment_detail(request.user, assessment.pk)))
 
 
 @router.get("/strategy/reviews-due", response=list[AssessmentOut], summary="Reviews due")
@@ -441,7 +447,7 @@ def add_priority(request, assessment_id: int, payload: PriorityIn):
         rationale=payload.rationale,
         added_on=payload.added_on,
     )
-    return 201, priority
+    return Reply(201, priority)
 
 
 @router.post(
@@ -472,7 +478,7 @@ def record_review(request, assessment_id: int, payload: ReviewIn):
         summary=payload.summary,
         changes=payload.changes,
     )
-    return 201, _detail(request, selectors.assessment_detail(request.user, assessment_id))
+    return Reply(201, _detail(request, selectors.assessment_detail(request.user, assessment_id)))
 
 
 @router.get(

@@ -37,6 +37,16 @@ def _scoped(user, queryset: QuerySet) -> QuerySet:
     return queryset if user is None else visible_to(user, queryset)
 
 
+def _get_or_404(user, queryset: QuerySet, **lookup):
+    """One record for ``user`` (404 outside their scope); ``None`` is the operator."""
+    if user is not None:
+        return get_visible_or_404(user, queryset, **lookup)
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found.")
+    return found
+
+
 def is_partner(user) -> bool:
     return user is not None and scope_for(user).level == ScopeLevel.PARTNER
 
@@ -69,7 +79,7 @@ def profile_list(user, *, search: str = "", sort: str = "updated") -> QuerySet[L
 
 
 def profile_detail(user, pk: int) -> LocalProfile:
-    return get_visible_or_404(user, profiles_for(user), pk=pk)
+    return _get_or_404(user, profiles_for(user), pk=pk)
 
 
 def edition_for(user, requested: str = "") -> str:
@@ -414,7 +424,7 @@ def assessment_list(
 
 
 def assessment_detail(user, pk: int) -> StrategicAssessment:
-    assessment = get_visible_or_404(user, assessments_for(user), pk=pk)
+    assessment = _get_or_404(user, assessments_for(user), pk=pk)
     return with_review_state([assessment])[0]
 
 
