@@ -54,6 +54,7 @@ serve: install
 bench: install
 	@echo "Benchmarks arrive with the national-scale issue; see BENCHMARKS.md."
 	$(BIN)/python bench/import_disruptions.py --rows 100000
+	$(BIN)/python bench/search.py --nominals 250000
 
 clean-demo:
 	rm -f var/socmap.sqlite3 var/socmap.sqlite3-wal var/socmap.sqlite3-shm
