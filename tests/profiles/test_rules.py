@@ -79,5 +79,6 @@ def test_trends_count_back_whole_quarters():
     quarters = rules.quarters_back(dt.date(2026, 5, 10), 3)
     assert [q[0] for q in quarters] == ["2025 Q4", "2026 Q1", "2026 Q2"]
     assert quarters[0][1:] == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
-    assert rules.change_label(5, 3) == "up 2 (from 3)"
+    assert rules.change_label(5, 3) == "up 2 from 3"
+    assert rules.change_label(2, 0) == "up 2 from none"
     assert rules.change_label(0, 0) == "no change"

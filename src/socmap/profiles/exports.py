@@ -51,19 +51,22 @@ def blocks(edition: Edition) -> list[Block]:
                 ["Organised crime groups", h["ocgs"]],
                 ["Priority individuals", h["priority_individuals"]],
                 ["Vulnerabilities", h["vulnerabilities"]],
-                ["Disruptions in the period", f"{h['disruptions']} ({h['disruptions_trend']})"],
+                [
+                    "Disruptions in the period",
+                    f"{h['disruptions']} ({h['disruptions_trend']} in the period before)",
+                ],
                 ["Live ancillary orders", h["live_orders"]],
             ],
         )
     )
-    for key, title, _ in (
-        ("by_kind", "Active threats by kind", None),
-        ("by_band", "Active threats by band", None),
-        ("by_crime_type", "Active threats by predominant crime type", None),
+    for key, title, column in (
+        ("by_kind", "Active threats by kind", "Kind"),
+        ("by_band", "Active threats by band", "Band"),
+        ("by_crime_type", "Active threats by predominant crime type", "Crime type"),
     ):
         out.append(Block("h2", title))
         rows = f["threats"][key]
-        out.append(_table(["", "Threats"], rows) if rows else Block("p", "None."))
+        out.append(_table([column, "Threats"], rows) if rows else Block("p", "None."))
     v = f["vulnerabilities"]
     out.append(Block("h2", "Vulnerabilities"))
     out.append(Block("p", f"{v['count']} active vulnerabilit{'y' if v['count'] == 1 else 'ies'}."))

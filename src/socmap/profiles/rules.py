@@ -160,13 +160,13 @@ def section_diff(old: Mapping[str, str], new: Mapping[str, str]) -> list[dict]:
 
 
 def change_label(current: int, previous: int) -> str:
-    """A trend in words: "up 3 (from 9)", "down 2 (from 5)", "no change", "new"."""
+    """A trend in words: "up 3 from 9", "down 2 from 5", "no change", "up 4 from none"."""
     if current == previous:
         return "no change"
     if previous == 0:
-        return f"up {current} (none before)"
+        return f"up {current} from none"
     word = "up" if current > previous else "down"
-    return f"{word} {abs(current - previous)} (from {previous})"
+    return f"{word} {abs(current - previous)} from {previous}"
 
 
 def quarter_of(day: dt.date) -> str:
