@@ -32,40 +32,17 @@ def bearer(raw: str) -> Client:
     ("persona", "organisation", "kind", "roles", "read_only", "scope"),
     [
         ("wiltshire_analyst", "Wiltshire", "force", ["analyst"], False, "records of Wiltshire"),
-        ("wiltshire_validator", "Wiltshire", "force", ["validator"], False, "records of Wiltshire"),
+        ("wiltshire_validator", "Wiltshire", "force", ["validator"], False,
+         "records of Wiltshire"),
         ("dorset_analyst", "Dorset", "force", ["analyst"], False, "records of Dorset"),
-        (
-            "swrocu_officer",
-            "SWROCU (South West ROCU)",
-            "rocu",
-            ["analyst"],
-            False,
-            "records of the South West region",
-        ),
-        (
-            "nca_officer",
-            "National Crime Agency",
-            "national",
-            ["analyst"],
-            False,
-            "records of every force and region",
-        ),
-        (
-            "inspector",
-            "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
-            "national",
-            ["inspector"],
-            True,
-            "records of every force and region",
-        ),
-        (
-            "council_partner",
-            "Wiltshire Council",
-            "partner",
-            ["partner"],
-            False,
-            "records shared with Wiltshire Council",
-        ),
+        ("swrocu_officer", "SWROCU (South West ROCU)", "rocu", ["analyst"], False,
+         "records of the South West region"),
+        ("nca_officer", "National Crime Agency", "national", ["analyst"], False,
+         "records of every force and region"),
+        ("inspector", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+         "national", ["inspector"], True, "records of every force and region"),
+        ("council_partner", "Wiltshire Council", "partner", ["partner"], False,
+         "records shared with Wiltshire Council"),
     ],
 )
 def test_me_tells_each_persona_who_they_are_and_what_they_may_see(
@@ -75,27 +52,13 @@ def test_me_tells_each_persona_who_they_are_and_what_they_may_see(
     response = client_for(user).get("/api/me")
     assert response.status_code == 200
     assert response.json() == {
-        "username": user.username,
-        "name": "Test User",
-        "organisation": organisation,
-        "organisation_kind": kind,
-        "roles": roles,
-        "read_only": read_only,
-        "scope": scope,
+        "username": user.username, "name": "Test User", "organisation": organisation,
+        "organisation_kind": kind, "roles": roles, "read_only": read_only, "scope": scope,
     }
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/me",
-        "/api/organisations",
-        "/api/users",
-        "/api/audit",
-        "/api/regions",
-        "/api/populations",
-    ],
-)
+@pytest.mark.parametrize("path", ["/api/me", "/api/organisations", "/api/users", "/api/audit",
+                                  "/api/regions", "/api/populations"])
 def test_an_anonymous_caller_gets_401(client, path):
     response = client.get(path)
     assert response.status_code == 401
@@ -107,9 +70,8 @@ def test_an_anonymous_caller_gets_401(client, path):
 
 def test_a_script_uses_a_bearer_token(wiltshire_analyst):
     # Given a token the analyst issued for a script
-    token, raw = create_api_token(
-        actor=wiltshire_analyst, user=wiltshire_analyst, name="nightly export", days=30
-    )
+    token, raw = create_api_token(actor=wiltshire_analyst, user=wiltshire_analyst,
+                                  name="nightly export", days=30)
     # When a script calls the API with it
     response = bearer(raw).get("/api/me")
     # Then it acts as the analyst, and the token's use is noted
@@ -120,9 +82,8 @@ def test_a_script_uses_a_bearer_token(wiltshire_analyst):
     # And only a hash of the key is stored
     assert raw not in {token.key_hash, token.prefix}
     assert raw.startswith(token.prefix)
-    assert AuditEvent.objects.filter(
-        action="api_token.created", target_id=str(wiltshire_analyst.pk)
-    ).exists()
+    assert AuditEvent.objects.filter(action="api_token.created",
+                                     target_id=str(wiltshire_analyst.pk)).exists()
 
 
 def test_a_bearer_token_sees_only_its_users_scope(wiltshire_admin, make_user, org):
@@ -170,9 +131,8 @@ def test_a_token_for_someone_else_needs_their_administrator(
     assert token.user == wiltshire_validator
 
 
-@pytest.mark.parametrize(
-    ("name", "days", "field"), [("", 30, "name"), ("x", 0, "days"), ("x", 367, "days")]
-)
+@pytest.mark.parametrize(("name", "days", "field"), [("", 30, "name"), ("x", 0, "days"),
+                                                     ("x", 367, "days")])
 def test_a_token_needs_a_name_and_a_sensible_lifetime(wiltshire_analyst, name, days, field):
     from socmap.errors import InvalidInput
 
@@ -207,11 +167,7 @@ def test_organisations_filter_by_region_and_search(client_for, wiltshire_analyst
     client = client_for(wiltshire_analyst)
     south_west = client.get("/api/organisations", {"region": "south-west"}).json()
     assert {o["short_name"] for o in south_west["items"]} == {
-        "Avon and Somerset",
-        "Devon and Cornwall",
-        "Dorset",
-        "Gloucestershire",
-        "Wiltshire",
+        "Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire", "Wiltshire",
         "SWROCU",
     }
     found = client.get("/api/organisations", {"q": "wilts", "kind": "force"}).json()
@@ -234,13 +190,8 @@ def test_one_organisation_and_its_populations(client_for, wiltshire_analyst):
     assert client.get("/api/organisations/nowhere").status_code == 404
     figures = client.get("/api/organisations/wiltshire/populations").json()
     assert figures == [
-        {
-            "force": "Wiltshire",
-            "year": 2019,
-            "population": 722_217,
-            "basis": "ONS mid-2019 estimate",
-            "loaded_at": figures[0]["loaded_at"],
-        }
+        {"force": "Wiltshire", "year": 2019, "population": 722_217,
+         "basis": "ONS mid-2019 estimate", "loaded_at": figures[0]["loaded_at"]}
     ]
     # A ROCU has no population figures of its own
     assert client.get("/api/organisations/swrocu/populations").status_code == 404
@@ -274,9 +225,8 @@ def test_a_national_administrator_lists_every_user(
     }
 
 
-def test_users_can_be_filtered(
-    client_for, nca_admin, wiltshire_analyst, wiltshire_validator, dorset_analyst
-):
+def test_users_can_be_filtered(client_for, nca_admin, wiltshire_analyst, wiltshire_validator,
+                               dorset_analyst):
     client = client_for(nca_admin)
     by_role = client.get("/api/users", {"role": "validator"}).json()
     assert [u["username"] for u in by_role["items"]] == ["wiltshire.validator"]
@@ -289,16 +239,14 @@ def test_another_organisations_user_is_a_404(client_for, wiltshire_admin, dorset
     client = client_for(wiltshire_admin)
     assert client.get("/api/users/dorset.analyst").status_code == 404
     assert client.get("/api/users/nobody.at.all").status_code == 404
-    response = client.patch(
-        "/api/users/dorset.analyst", {"roles": ["validator"]}, content_type="application/json"
-    )
+    response = client.patch("/api/users/dorset.analyst", {"roles": ["validator"]},
+                            content_type="application/json")
     assert response.status_code == 404
     assert client.post("/api/users/dorset.analyst/reset-password").status_code == 404
 
 
-def test_a_user_is_found_whatever_the_case_of_the_name(
-    client_for, wiltshire_admin, wiltshire_analyst
-):
+def test_a_user_is_found_whatever_the_case_of_the_name(client_for, wiltshire_admin,
+                                                       wiltshire_analyst):
     body = client_for(wiltshire_admin).get("/api/users/Wiltshire.Analyst").json()
     assert body["username"] == "wiltshire.analyst"
     assert body["roles"] == ["analyst"]
@@ -306,21 +254,16 @@ def test_a_user_is_found_whatever_the_case_of_the_name(
 
 def new_user_payload(**changes):
     payload = {
-        "username": "jo.bloggs",
-        "email": "jo.bloggs@wiltshire.example",
-        "first_name": "Jo",
-        "last_name": "Bloggs",
-        "organisation": "wiltshire",
-        "roles": ["analyst"],
+        "username": "jo.bloggs", "email": "jo.bloggs@wiltshire.example", "first_name": "Jo",
+        "last_name": "Bloggs", "organisation": "wiltshire", "roles": ["analyst"],
     }
     payload.update(changes)
     return payload
 
 
 def test_an_administrator_creates_a_user_through_the_api(client_for, wiltshire_admin):
-    response = client_for(wiltshire_admin).post(
-        "/api/users", new_user_payload(), content_type="application/json"
-    )
+    response = client_for(wiltshire_admin).post("/api/users", new_user_payload(),
+                                                content_type="application/json")
     assert response.status_code == 201
     body = response.json()
     assert body["user"]["username"] == "jo.bloggs"
@@ -330,11 +273,11 @@ def test_an_administrator_creates_a_user_through_the_api(client_for, wiltshire_a
     assert user.password_change_required
 
 
-def test_a_duplicate_user_is_a_400_naming_the_field(client_for, wiltshire_admin, wiltshire_analyst):
+def test_a_duplicate_user_is_a_400_naming_the_field(client_for, wiltshire_admin,
+                                                    wiltshire_analyst):
     users_before = User.objects.count()
     response = client_for(wiltshire_admin).post(
-        "/api/users",
-        new_user_payload(username="Wiltshire.Analyst"),
+        "/api/users", new_user_payload(username="Wiltshire.Analyst"),
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -346,14 +289,12 @@ def test_a_duplicate_user_is_a_400_naming_the_field(client_for, wiltshire_admin,
 
 def test_an_unknown_organisation_or_team_is_a_400(client_for, wiltshire_admin):
     client = client_for(wiltshire_admin)
-    response = client.post(
-        "/api/users", new_user_payload(organisation="atlantis"), content_type="application/json"
-    )
+    response = client.post("/api/users", new_user_payload(organisation="atlantis"),
+                           content_type="application/json")
     assert response.status_code == 400
     assert "organisation" in response.json()["errors"]
-    response = client.post(
-        "/api/users", new_user_payload(team="No Such Team"), content_type="application/json"
-    )
+    response = client.post("/api/users", new_user_payload(team="No Such Team"),
+                           content_type="application/json")
     assert response.status_code == 400
     assert "team" in response.json()["errors"]
 
@@ -375,9 +316,8 @@ def test_a_force_administrator_cannot_create_users_elsewhere(client_for, wiltshi
     assert not User.objects.filter(username="jo.bloggs").exists()
 
 
-def test_an_administrator_changes_roles_through_the_api(
-    client_for, wiltshire_admin, wiltshire_analyst
-):
+def test_an_administrator_changes_roles_through_the_api(client_for, wiltshire_admin,
+                                                        wiltshire_analyst):
     response = client_for(wiltshire_admin).patch(
         "/api/users/wiltshire.analyst",
         {"roles": ["analyst", "validator"], "reason": "Trained"},
@@ -394,8 +334,7 @@ def test_an_administrator_changes_roles_through_the_api(
 
 def test_a_patch_changes_only_the_fields_sent(client_for, wiltshire_admin, wiltshire_analyst):
     response = client_for(wiltshire_admin).patch(
-        "/api/users/wiltshire.analyst",
-        {"job_title": "Senior analyst"},
+        "/api/users/wiltshire.analyst", {"job_title": "Senior analyst"},
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -413,12 +352,10 @@ def test_an_invalid_patch_is_a_400(client_for, wiltshire_admin):
     assert response.json()["errors"]["roles"] == ["You cannot remove your own administrator role."]
 
 
-def test_a_non_administrator_cannot_change_users(
-    client_for, wiltshire_analyst, wiltshire_validator
-):
+def test_a_non_administrator_cannot_change_users(client_for, wiltshire_analyst,
+                                                 wiltshire_validator):
     response = client_for(wiltshire_analyst).patch(
-        "/api/users/wiltshire.validator",
-        {"roles": ["administrator"]},
+        "/api/users/wiltshire.validator", {"roles": ["administrator"]},
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -426,9 +363,8 @@ def test_a_non_administrator_cannot_change_users(
     assert wiltshire_validator.role_codes == {"validator"}
 
 
-def test_an_administrator_resets_a_password_through_the_api(
-    client_for, wiltshire_admin, wiltshire_analyst
-):
+def test_an_administrator_resets_a_password_through_the_api(client_for, wiltshire_admin,
+                                                            wiltshire_analyst):
     response = client_for(wiltshire_admin).post("/api/users/wiltshire.analyst/reset-password")
     assert response.status_code == 200
     wiltshire_analyst.refresh_from_db()
@@ -444,19 +380,11 @@ def test_an_administrator_reads_the_audit_trail_of_their_organisation_through_th
     # Given a user created by the Wiltshire administrator and one by the NCA administrator
     from socmap.orgs.services import create_user
 
-    for actor, username, organisation in (
-        (wiltshire_admin, "made.by.wiltshire", "Wiltshire"),
-        (nca_admin, "made.by.nca", "Dorset"),
-    ):
-        create_user(
-            actor=actor,
-            username=username,
-            email=f"{username}@test.example",
-            first_name="A",
-            last_name="B",
-            organisation=org(organisation),
-            roles=["analyst"],
-        )
+    for actor, username, organisation in ((wiltshire_admin, "made.by.wiltshire", "Wiltshire"),
+                                          (nca_admin, "made.by.nca", "Dorset")):
+        create_user(actor=actor, username=username, email=f"{username}@test.example",
+                    first_name="A", last_name="B", organisation=org(organisation),
+                    roles=["analyst"])
 
     # When each administrator reads user.created events through the API
     def created(admin):
@@ -487,14 +415,8 @@ def test_the_openapi_schema_describes_the_api(client):
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["info"]["title"] == "socmap API"
-    for path in (
-        "/api/me",
-        "/api/organisations",
-        "/api/users",
-        "/api/users/{username}",
-        "/api/populations/import",
-        "/api/audit",
-    ):
+    for path in ("/api/me", "/api/organisations", "/api/users", "/api/users/{username}",
+                 "/api/populations/import", "/api/audit"):
         assert path in schema["paths"]
 
 

@@ -58,9 +58,8 @@ def nca_performance_lead(make_user, org):
 
 
 def load(actor, text: str, **defaults):
-    return load_populations(
-        actor=actor, rows=parse_population_csv(text, **defaults), source_name="populations.csv"
-    )
+    return load_populations(actor=actor, rows=parse_population_csv(text, **defaults),
+                            source_name="populations.csv")
 
 
 # --------------------------------------------------------------------------- good files
@@ -105,7 +104,7 @@ def test_a_correction_updates_the_figure_and_the_audit_trail_keeps_the_old_value
     # When the performance lead loads a corrected 2019 figure and an unchanged row
     result = load(
         wiltshire_performance_lead,
-        csv_text('Wiltshire,2019,"725,000",ONS mid-2019 estimate (revised)'),
+        csv_text("Wiltshire,2019,\"725,000\",ONS mid-2019 estimate (revised)"),
     )
 
     # Then the figure is replaced, not duplicated
@@ -121,14 +120,8 @@ def test_a_correction_updates_the_figure_and_the_audit_trail_keeps_the_old_value
     assert event.target_repr == "populations.csv"
     assert event.changes["updated"] == 1
     assert event.changes["rows"] == [
-        {
-            "force": "Wiltshire",
-            "year": 2019,
-            "old": 722_217,
-            "new": 725_000,
-            "old_basis": "ONS mid-2019 estimate",
-            "new_basis": "ONS mid-2019 estimate (revised)",
-        }
+        {"force": "Wiltshire", "year": 2019, "old": 722_217, "new": 725_000,
+         "old_basis": "ONS mid-2019 estimate", "new_basis": "ONS mid-2019 estimate (revised)"}
     ]
 
 
@@ -162,7 +155,9 @@ def test_force_names_are_accepted_as_people_write_them(org, written, force):
 
 
 def test_column_names_and_basis_aliases_are_forgiving():
-    rows = parse_population_csv("\ufeff Force ,Year,Population,Source\nWiltshire,2021,730000,ONS\n")
+    rows = parse_population_csv(
+        "\ufeff Force ,Year,Population,Source\nWiltshire,2021,730000,ONS\n"
+    )
     assert rows == [{"force": "Wiltshire", "year": "2021", "population": "730000", "basis": "ONS"}]
     rows = parse_population_csv("force,year,population,population_basis\nDorset,2021,1,ONS\n")
     assert rows[0]["basis"] == "ONS"
@@ -175,22 +170,15 @@ def test_year_and_basis_for_a_file_without_those_columns():
     rows = parse_population_csv(text, default_year=2021, default_basis="ONS mid-2021 estimate")
     # Then every row gets them
     assert rows == [
-        {
-            "force": "Wiltshire",
-            "population": "730000",
-            "year": "2021",
-            "basis": "ONS mid-2021 estimate",
-        },
+        {"force": "Wiltshire", "population": "730000", "year": "2021",
+         "basis": "ONS mid-2021 estimate"},
         {"force": "Dorset", "population": "", "year": "2021", "basis": "ONS mid-2021 estimate"},
     ]
 
 
 def test_a_row_with_its_own_year_and_basis_keeps_them():
-    rows = parse_population_csv(
-        csv_text("Wiltshire,2020,730000,Own basis"),
-        default_year=2021,
-        default_basis="Default basis",
-    )
+    rows = parse_population_csv(csv_text("Wiltshire,2020,730000,Own basis"),
+                                default_year=2021, default_basis="Default basis")
     assert rows[0]["year"] == "2020"
     assert rows[0]["basis"] == "Own basis"
 
@@ -198,77 +186,34 @@ def test_a_row_with_its_own_year_and_basis_keeps_them():
 # --------------------------------------------------------------------------- all or nothing
 
 BAD_ROWS = [
-    pytest.param(
-        "Wilts Constabulary X,2021,700000,ONS",
-        "force",
-        "'Wilts Constabulary X' is not a known force.",
-        id="unknown-force",
-    ),
+    pytest.param("Wilts Constabulary X,2021,700000,ONS", "force",
+                 "'Wilts Constabulary X' is not a known force.", id="unknown-force"),
     pytest.param(",2021,700000,ONS", "force", "The force is missing.", id="missing-force"),
-    pytest.param(
-        "Wiltshire,2020,-5,ONS",
-        "population",
-        "The population must be greater than zero.",
-        id="negative-population",
-    ),
-    pytest.param(
-        "Wiltshire,2020,0,ONS",
-        "population",
-        "The population must be greater than zero.",
-        id="zero-population",
-    ),
-    pytest.param(
-        "Wiltshire,2020,,ONS", "population", "The population is missing.", id="missing-population"
-    ),
-    pytest.param(
-        "Wiltshire,2020,lots,ONS",
-        "population",
-        "'lots' is not a whole number.",
-        id="non-numeric-population",
-    ),
-    pytest.param(
-        "Wiltshire,2020,12.5,ONS",
-        "population",
-        "'12.5' is not a whole number.",
-        id="fractional-population",
-    ),
-    pytest.param(
-        "Wiltshire,2020,25000000,ONS",
-        "population",
-        "larger than any force area",
-        id="implausible-population",
-    ),
-    pytest.param(
-        "Wiltshire Police,2021,730001,ONS",
-        "year",
-        "Wiltshire 2021 is already given on line 2.",
-        id="duplicate-force-and-year",
-    ),
-    pytest.param(
-        "Wiltshire,twenty,700000,ONS", "year", "'twenty' is not a year", id="year-not-a-number"
-    ),
-    pytest.param(
-        "Wiltshire,1900,700000,ONS",
-        "year",
-        "1900 is outside the years accepted",
-        id="year-too-early",
-    ),
-    pytest.param(
-        "Wiltshire,2999,700000,ONS",
-        "year",
-        "2999 is outside the years accepted",
-        id="year-too-late",
-    ),
+    pytest.param("Wiltshire,2020,-5,ONS", "population",
+                 "The population must be greater than zero.", id="negative-population"),
+    pytest.param("Wiltshire,2020,0,ONS", "population",
+                 "The population must be greater than zero.", id="zero-population"),
+    pytest.param("Wiltshire,2020,,ONS", "population", "The population is missing.",
+                 id="missing-population"),
+    pytest.param("Wiltshire,2020,lots,ONS", "population", "'lots' is not a whole number.",
+                 id="non-numeric-population"),
+    pytest.param("Wiltshire,2020,12.5,ONS", "population", "'12.5' is not a whole number.",
+                 id="fractional-population"),
+    pytest.param("Wiltshire,2020,25000000,ONS", "population", "larger than any force area",
+                 id="implausible-population"),
+    pytest.param("Wiltshire Police,2021,730001,ONS", "year",
+                 "Wiltshire 2021 is already given on line 2.", id="duplicate-force-and-year"),
+    pytest.param("Wiltshire,twenty,700000,ONS", "year", "'twenty' is not a year",
+                 id="year-not-a-number"),
+    pytest.param("Wiltshire,1900,700000,ONS", "year", "1900 is outside the years accepted",
+                 id="year-too-early"),
+    pytest.param("Wiltshire,2999,700000,ONS", "year", "2999 is outside the years accepted",
+                 id="year-too-late"),
     pytest.param("Wiltshire,,700000,ONS", "year", "The year is missing.", id="missing-year"),
-    pytest.param(
-        "Wiltshire,2020,700000,", "basis", "Say where the figure comes from", id="missing-basis"
-    ),
-    pytest.param(
-        "Wiltshire,2020,700000," + "x" * 201,
-        "basis",
-        "200 characters or fewer",
-        id="basis-too-long",
-    ),
+    pytest.param("Wiltshire,2020,700000,", "basis", "Say where the figure comes from",
+                 id="missing-basis"),
+    pytest.param("Wiltshire,2020,700000," + "x" * 201, "basis", "200 characters or fewer",
+                 id="basis-too-long"),
 ]
 
 
@@ -314,10 +259,7 @@ def test_every_problem_in_a_file_is_reported_with_its_line(nca_performance_lead)
     # Then nothing is loaded and each problem is reported once, on its line
     assert figures() == before
     assert [(e.line, e.column) for e in rejected.value.row_errors] == [
-        (3, "force"),
-        (4, "population"),
-        (5, "basis"),
-        (6, "year"),
+        (3, "force"), (4, "population"), (5, "basis"), (6, "year"),
     ]
     assert "Did you mean 'Wiltshire'?" in rejected.value.row_errors[0].message
 
@@ -416,9 +358,7 @@ def test_a_header_without_the_required_columns_is_rejected():
         parse_population_csv("name,people\nWiltshire,730000\n")
     # Then each missing column is named, on line 1
     assert [(e.line, e.column) for e in rejected.value.row_errors] == [
-        (1, "force"),
-        (1, "population"),
-        (1, "year"),
+        (1, "force"), (1, "population"), (1, "year"),
     ]
     assert rejected.value.row_errors[0].message == "The header has no 'force' column."
 
@@ -456,16 +396,10 @@ def test_the_command_loads_a_file(csv_file, org):
 
 
 def test_the_command_uses_year_and_basis_options(csv_file, org):
-    path = csv_file(csv_text("Wiltshire,730000", "Dorset Police,780000", header="force,population"))
-    call_command(
-        "load-populations",
-        str(path),
-        "--year",
-        "2021",
-        "--basis",
-        "ONS mid-2021 estimate",
-        stdout=io.StringIO(),
-    )
+    path = csv_file(csv_text("Wiltshire,730000", "Dorset Police,780000",
+                             header="force,population"))
+    call_command("load-populations", str(path), "--year", "2021",
+                 "--basis", "ONS mid-2021 estimate", stdout=io.StringIO())
     figure = PopulationFigure.objects.get(force=org("Dorset"), year=2021)
     assert (figure.population, figure.basis) == (780_000, "ONS mid-2021 estimate")
 
@@ -474,15 +408,15 @@ def test_the_command_without_a_year_for_a_yearless_file_fails(csv_file):
     path = csv_file(csv_text("Wiltshire,730000", header="force,population"))
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command(
-            "load-populations", str(path), "--basis", "ONS", stdout=io.StringIO(), stderr=err
-        )
+        call_command("load-populations", str(path), "--basis", "ONS", stdout=io.StringIO(),
+                     stderr=err)
     assert "The header has no 'year' column." in err.getvalue()
 
 
 def test_the_command_reports_row_errors_on_stderr_and_loads_nothing(csv_file):
     # Given a file with a bad force name and a negative population
-    path = csv_file(csv_text(GOOD_ROWS[0], "Wilts Constabulary X,2021,1,ONS", "Dorset,2021,-4,ONS"))
+    path = csv_file(csv_text(GOOD_ROWS[0], "Wilts Constabulary X,2021,1,ONS",
+                             "Dorset,2021,-4,ONS"))
     before = figures()
     err = io.StringIO()
     # When the command runs
@@ -514,9 +448,8 @@ def test_the_command_acting_as_an_analyst_is_refused(csv_file, wiltshire_analyst
     path = csv_file(csv_text(GOOD_ROWS[0]))
     before = figures()
     with pytest.raises(CommandError, match="Performance lead"):
-        call_command(
-            "load-populations", str(path), "--as", "Wiltshire.Analyst", stdout=io.StringIO()
-        )
+        call_command("load-populations", str(path), "--as", "Wiltshire.Analyst",
+                     stdout=io.StringIO())
     assert figures() == before
 
 
@@ -526,40 +459,25 @@ def test_the_command_acting_as_a_force_lead_applies_their_area(
     path = csv_file(csv_text(*GOOD_ROWS))
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command(
-            "load-populations",
-            str(path),
-            "--as",
-            "wiltshire.performance",
-            stdout=io.StringIO(),
-            stderr=err,
-        )
+        call_command("load-populations", str(path), "--as", "wiltshire.performance",
+                     stdout=io.StringIO(), stderr=err)
     assert "You may not load figures for Dorset" in err.getvalue()
-    call_command(
-        "load-populations",
-        str(csv_file(csv_text(*GOOD_ROWS[:2]))),
-        "--as",
-        "wiltshire.performance",
-        stdout=io.StringIO(),
-    )
+    call_command("load-populations", str(csv_file(csv_text(*GOOD_ROWS[:2]))), "--as",
+                 "wiltshire.performance", stdout=io.StringIO())
     event = AuditEvent.objects.filter(action="populations.loaded").latest("id")
     assert event.actor == wiltshire_performance_lead
 
 
 def test_the_command_refuses_an_unknown_actor(csv_file):
     with pytest.raises(CommandError, match="no active user called 'nobody'"):
-        call_command(
-            "load-populations",
-            str(csv_file(csv_text(GOOD_ROWS[0]))),
-            "--as",
-            "nobody",
-            stdout=io.StringIO(),
-        )
+        call_command("load-populations", str(csv_file(csv_text(GOOD_ROWS[0]))),
+                     "--as", "nobody", stdout=io.StringIO())
 
 
 def test_the_command_reads_a_spreadsheet_saved_in_windows_encoding(tmp_path, org):
     path = tmp_path / "cp1252.csv"
-    path.write_bytes(csv_text("Wiltshire,2021,730000,ONS mid-2021 \u2013 revised").encode("cp1252"))
+    path.write_bytes(csv_text("Wiltshire,2021,730000,ONS mid-2021 \u2013 revised")
+                     .encode("cp1252"))
     call_command("load-populations", str(path), stdout=io.StringIO())
     assert PopulationFigure.objects.get(force=org("Wiltshire"), year=2021).basis == (
         "ONS mid-2021 \u2013 revised"
@@ -587,11 +505,8 @@ def test_a_performance_lead_uploads_figures_on_the_web(client_for, wiltshire_per
 def test_the_web_upload_uses_year_and_basis_fields(client_for, wiltshire_performance_lead, org):
     response = client_for(wiltshire_performance_lead).post(
         reverse("orgs:population-import"),
-        {
-            "file": upload(csv_text("Wiltshire,731000", header="force,population")),
-            "year": "2021",
-            "basis": "ONS mid-2021 estimate",
-        },
+        {"file": upload(csv_text("Wiltshire,731000", header="force,population")),
+         "year": "2021", "basis": "ONS mid-2021 estimate"},
     )
     assert response.status_code == 302
     figure = PopulationFigure.objects.get(force=org("Wiltshire"), year=2021)
@@ -619,9 +534,8 @@ def test_an_analyst_cannot_open_or_post_the_upload_page(client_for, wiltshire_an
     client = client_for(wiltshire_analyst)
     assert client.get(reverse("orgs:population-import")).status_code == 403
     before = figures()
-    response = client.post(
-        reverse("orgs:population-import"), {"file": upload(csv_text(*GOOD_ROWS))}
-    )
+    response = client.post(reverse("orgs:population-import"),
+                           {"file": upload(csv_text(*GOOD_ROWS))})
     assert response.status_code == 403
     assert figures() == before
 
@@ -640,11 +554,8 @@ def test_a_national_performance_lead_imports_through_the_api(client_for, nca_per
 def test_the_api_takes_year_and_basis_as_form_fields(client_for, nca_performance_lead, org):
     response = client_for(nca_performance_lead).post(
         "/api/populations/import",
-        {
-            "file": upload(csv_text("Wiltshire,731000", header="force,population")),
-            "year": "2021",
-            "basis": "ONS mid-2021 estimate",
-        },
+        {"file": upload(csv_text("Wiltshire,731000", header="force,population")),
+         "year": "2021", "basis": "ONS mid-2021 estimate"},
     )
     assert response.status_code == 200, response.content
     assert PopulationFigure.objects.get(force=org("Wiltshire"), year=2021).basis == (
@@ -663,12 +574,9 @@ def test_a_rejected_api_import_lists_row_errors(client_for, wiltshire_performanc
     assert body["rows_read"] == 4
     assert body["detail"] == "Nothing was imported: 2 problems found in 4 rows."
     assert body["row_errors"] == [
-        {
-            "line": 4,
-            "column": "force",
-            "message": "You may not load figures for Dorset: it is outside your organisation's "
-            "area.",
-        },
+        {"line": 4, "column": "force",
+         "message": "You may not load figures for Dorset: it is outside your organisation's "
+                    "area."},
         {"line": 5, "column": "population", "message": "The population is missing."},
     ]
     assert figures() == before
@@ -696,8 +604,7 @@ def test_populations_are_listed_by_the_api(client, client_for, wiltshire_analyst
     body = client_for(wiltshire_analyst).get("/api/populations", {"year": 2021}).json()
     assert body["count"] == 2
     assert {(item["force"], item["population"]) for item in body["items"]} == {
-        ("Wiltshire", 730_000),
-        ("Dorset", 780_000),
+        ("Wiltshire", 730_000), ("Dorset", 780_000)
     }
     assert json.loads(client.get("/api/populations").content)["detail"]  # anonymous: refused
 

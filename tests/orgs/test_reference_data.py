@@ -20,11 +20,8 @@ def test_the_reference_organisations_are_all_there():
     assert forces.count() == 43
     assert Region.objects.count() == 10
     assert Organisation.objects.filter(kind=OrganisationKind.ROCU).count() == 9
-    assert set(
-        Organisation.objects.filter(kind=OrganisationKind.NATIONAL).values_list(
-            "short_name", flat=True
-        )
-    ) == {"NCA", "HMICFRS"}
+    assert set(Organisation.objects.filter(kind=OrganisationKind.NATIONAL)
+               .values_list("short_name", flat=True)) == {"NCA", "HMICFRS"}
     assert PopulationFigure.objects.filter(year=2019).count() == 43
 
 
@@ -36,24 +33,13 @@ def test_every_region_but_london_has_one_rocu():
 
 
 def test_loading_the_reference_again_changes_nothing():
-    counts = (
-        Organisation.objects.count(),
-        Region.objects.count(),
-        PopulationFigure.objects.count(),
-    )
+    counts = (Organisation.objects.count(), Region.objects.count(),
+              PopulationFigure.objects.count())
     summary = load_reference()
-    assert (
-        summary.regions,
-        summary.rocus,
-        summary.forces,
-        summary.national,
-        summary.populations,
-    ) == (0, 0, 0, 0, 0)
-    assert (
-        Organisation.objects.count(),
-        Region.objects.count(),
-        PopulationFigure.objects.count(),
-    ) == counts
+    assert (summary.regions, summary.rocus, summary.forces, summary.national,
+            summary.populations) == (0, 0, 0, 0, 0)
+    assert (Organisation.objects.count(), Region.objects.count(),
+            PopulationFigure.objects.count()) == counts
 
 
 def test_the_load_reference_command_is_safe_to_run_again():

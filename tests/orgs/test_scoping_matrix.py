@@ -274,11 +274,7 @@ def test_rocu_scope_names_the_forces_and_rocu_of_its_region_only(swrocu_officer,
     names = set(organisations_in_scope(swrocu_officer).values_list("short_name", flat=True))
     # Then they are the five South West forces and SWROCU, not the council or other regions
     assert names == {
-        "Avon and Somerset",
-        "Devon and Cornwall",
-        "Dorset",
-        "Gloucestershire",
-        "Wiltshire",
+        "Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire", "Wiltshire",
         "SWROCU",
     }
 
@@ -347,14 +343,8 @@ def derbyshire_analyst(make_user, org):
 
 
 def test_a_share_lets_only_the_recipient_organisation_see_the_record(
-    org,
-    derbyshire_dossier,
-    derbyshire_analyst,
-    dorset_analyst,
-    wiltshire_analyst,
-    swrocu_officer,
-    council_partner,
-    make_user,
+    org, derbyshire_dossier, derbyshire_analyst, dorset_analyst, wiltshire_analyst,
+    swrocu_officer, council_partner, make_user,
 ):
     # Given a Dorset colleague with another role and no share yet
     dorset_lro = make_user(org("Dorset"), Role.LRO)
@@ -362,9 +352,7 @@ def test_a_share_lets_only_the_recipient_organisation_see_the_record(
 
     # When the Derbyshire analyst shares their dossier with Dorset
     share = share_record(
-        actor=derbyshire_analyst,
-        record=derbyshire_dossier,
-        organisation=org("Dorset"),
+        actor=derbyshire_analyst, record=derbyshire_dossier, organisation=org("Dorset"),
         conditions="Handle as OFFICIAL-SENSITIVE",
     )
 
@@ -423,13 +411,8 @@ def test_a_partner_sees_only_its_own_and_shared_records(
 
 
 def test_a_record_shared_with_you_cannot_be_shared_on(
-    org,
-    wiltshire_council,
-    wiltshire_analyst,
-    council_partner,
-    derbyshire_dossier,
-    derbyshire_analyst,
-    dorset_analyst,
+    org, wiltshire_council, wiltshire_analyst, council_partner, derbyshire_dossier,
+    derbyshire_analyst, dorset_analyst,
 ):
     # Given a Wiltshire dossier shared with the council, and a Derbyshire one shared with Dorset
     wiltshire_dossier = Dossier.objects.create(owner=org("Wiltshire"), title="ours")

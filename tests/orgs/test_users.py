@@ -33,13 +33,9 @@ def new_user(org):
 
     def details(**changes):
         values = {
-            "username": "jo.bloggs",
-            "email": "jo.bloggs@wiltshire.example",
-            "first_name": "Jo",
-            "last_name": "Bloggs",
-            "organisation": org("Wiltshire"),
-            "roles": [Role.ANALYST],
-            "password": STRONG,
+            "username": "jo.bloggs", "email": "jo.bloggs@wiltshire.example",
+            "first_name": "Jo", "last_name": "Bloggs", "organisation": org("Wiltshire"),
+            "roles": [Role.ANALYST], "password": STRONG,
         }
         values.update(changes)
         return values
@@ -90,9 +86,8 @@ def test_log_in_names_are_stored_in_lower_case(wiltshire_admin, new_user):
     assert created.user.username == "jo.bloggs"
 
 
-@pytest.mark.parametrize(
-    "spelling", ["wiltshire.analyst", "Wiltshire.Analyst", "WILTSHIRE.ANALYST"]
-)
+@pytest.mark.parametrize("spelling", ["wiltshire.analyst", "Wiltshire.Analyst",
+                                      "WILTSHIRE.ANALYST"])
 def test_a_log_in_name_taken_in_any_case_is_refused(
     wiltshire_admin, wiltshire_analyst, new_user, spelling
 ):
@@ -157,11 +152,8 @@ def test_an_unknown_role_is_named(wiltshire_admin, new_user):
     ("roles", "message"),
     [
         ([Role.LRO], "Users of a partner agency must hold the partner role."),
-        (
-            [Role.PARTNER, Role.ANALYST],
-            "may hold only the partner, Lead Responsible Officer, "
-            "offender manager and administrator roles, not analyst",
-        ),
+        ([Role.PARTNER, Role.ANALYST], "may hold only the partner, Lead Responsible Officer, "
+                                       "offender manager and administrator roles, not analyst"),
         ([Role.PARTNER, Role.VALIDATOR, Role.INSPECTOR], "not inspector, validator"),
     ],
 )
@@ -174,19 +166,13 @@ def test_partner_agency_users_hold_partner_roles_only(
 
 @pytest.mark.parametrize(
     "roles",
-    [
-        [Role.PARTNER],
-        [Role.PARTNER, Role.LRO],
-        [Role.PARTNER, Role.OFFENDER_MANAGER],
-        [Role.PARTNER, Role.ADMINISTRATOR],
-    ],
+    [[Role.PARTNER], [Role.PARTNER, Role.LRO], [Role.PARTNER, Role.OFFENDER_MANAGER],
+     [Role.PARTNER, Role.ADMINISTRATOR]],
 )
-def test_partner_agency_users_may_hold_the_partner_roles(
-    nca_admin, new_user, wiltshire_council, roles
-):
-    user = create_user(
-        actor=nca_admin, **new_user(organisation=wiltshire_council, roles=roles)
-    ).user
+def test_partner_agency_users_may_hold_the_partner_roles(nca_admin, new_user, wiltshire_council,
+                                                         roles):
+    user = create_user(actor=nca_admin, **new_user(organisation=wiltshire_council,
+                                                   roles=roles)).user
     assert user.role_codes == set(roles)
 
 
@@ -215,10 +201,8 @@ def test_a_weak_password_is_refused(wiltshire_admin, new_user, weak):
 
 
 def test_all_problems_are_reported_together(wiltshire_admin, wiltshire_analyst, new_user):
-    error = refused(
-        wiltshire_admin,
-        **new_user(username="wiltshire.analyst", email="x", roles=[], password="short"),
-    )
+    error = refused(wiltshire_admin, **new_user(username="wiltshire.analyst", email="x",
+                                                roles=[], password="short"))
     assert set(error.field_errors) == {"username", "email", "roles", "password"}
 
 
@@ -244,20 +228,15 @@ def test_a_record_only_account_cannot_log_in(wiltshire_admin, new_user):
     assert authenticate(username="jo.bloggs", password=STRONG) is None
 
 
-@pytest.mark.parametrize(
-    "persona", ["wiltshire_analyst", "wiltshire_validator", "inspector", "council_partner"]
-)
+@pytest.mark.parametrize("persona", ["wiltshire_analyst", "wiltshire_validator", "inspector",
+                                     "council_partner"])
 def test_only_administrators_may_create_users(request, new_user, persona):
     actor = request.getfixturevalue(persona)
     users_before = User.objects.count()
     with pytest.raises(PermissionDenied, match="Administrator"):
-        create_user(
-            actor=actor,
-            **new_user(
-                organisation=actor.organisation,
-                roles=[Role.PARTNER] if persona == "council_partner" else [Role.ANALYST],
-            ),
-        )
+        create_user(actor=actor, **new_user(organisation=actor.organisation,
+                                            roles=[Role.PARTNER] if persona == "council_partner"
+                                            else [Role.ANALYST]))
     assert User.objects.count() == users_before
 
 
@@ -342,13 +321,9 @@ def test_an_administrator_changes_roles_and_the_audit_trail_shows_before_and_aft
     wiltshire_admin, wiltshire_analyst
 ):
     # When the administrator makes the analyst a validator too, giving a reason
-    update_user(
-        actor=wiltshire_admin,
-        user=wiltshire_analyst,
-        roles=[Role.ANALYST, Role.VALIDATOR],
-        job_title="Senior analyst",
-        reason="Trained as a validator",
-    )
+    update_user(actor=wiltshire_admin, user=wiltshire_analyst,
+                roles=[Role.ANALYST, Role.VALIDATOR], job_title="Senior analyst",
+                reason="Trained as a validator")
     # Then the roles are changed
     wiltshire_analyst.refresh_from_db()
     assert wiltshire_analyst.role_codes == {Role.ANALYST, Role.VALIDATOR}
@@ -370,18 +345,17 @@ def test_a_change_that_changes_nothing_leaves_no_event(wiltshire_admin, wiltshir
 def test_an_administrator_cannot_remove_their_own_administrator_role(wiltshire_admin):
     with pytest.raises(InvalidInput) as invalid:
         update_user(actor=wiltshire_admin, user=wiltshire_admin, roles=[Role.ANALYST])
-    assert invalid.value.field_errors["roles"] == ["You cannot remove your own administrator role."]
+    assert invalid.value.field_errors["roles"] == [
+        "You cannot remove your own administrator role."
+    ]
     wiltshire_admin.refresh_from_db()
     wiltshire_admin.forget_cached_roles()
     assert wiltshire_admin.role_codes == {Role.ADMINISTRATOR}
 
 
 def test_an_administrator_may_add_roles_to_themselves(wiltshire_admin):
-    update_user(
-        actor=wiltshire_admin,
-        user=wiltshire_admin,
-        roles=[Role.ADMINISTRATOR, Role.PERFORMANCE_LEAD],
-    )
+    update_user(actor=wiltshire_admin, user=wiltshire_admin,
+                roles=[Role.ADMINISTRATOR, Role.PERFORMANCE_LEAD])
     assert wiltshire_admin.role_codes == {Role.ADMINISTRATOR, Role.PERFORMANCE_LEAD}
 
 
@@ -394,9 +368,8 @@ def test_an_administrator_cannot_deactivate_themselves(wiltshire_admin):
 
 
 def test_a_deactivated_user_can_no_longer_log_in(wiltshire_admin, wiltshire_analyst):
-    update_user(
-        actor=wiltshire_admin, user=wiltshire_analyst, is_active=False, reason="Left the force"
-    )
+    update_user(actor=wiltshire_admin, user=wiltshire_analyst, is_active=False,
+                reason="Left the force")
     assert authenticate(username="wiltshire.analyst", password=PASSWORD) is None
     event = AuditEvent.objects.get(action="user.changed")
     assert event.changes == {"is_active": [True, False]}
@@ -452,19 +425,9 @@ def create_user_command(*args: str) -> str:
 def test_the_create_user_command_creates_a_user_with_a_temporary_password(org):
     # When the operator creates the first Wiltshire administrator from the command line
     output = create_user_command(
-        "Sally.Turner",
-        "--email",
-        "sally@wiltshire.example",
-        "--first-name",
-        "Sally",
-        "--last-name",
-        "Turner",
-        "--organisation",
-        "wiltshire",
-        "--role",
-        "administrator",
-        "--role",
-        "analyst",
+        "Sally.Turner", "--email", "sally@wiltshire.example", "--first-name", "Sally",
+        "--last-name", "Turner", "--organisation", "wiltshire", "--role", "administrator",
+        "--role", "analyst",
     )
     # Then the user exists with both roles and must change the printed temporary password
     user = User.objects.get(username="sally.turner")
@@ -481,93 +444,40 @@ def test_the_create_user_command_refuses_a_duplicate_and_creates_nothing(wiltshi
     users_before = User.objects.count()
     with pytest.raises(CommandError, match="already exists"):
         create_user_command(
-            "WILTSHIRE.ANALYST",
-            "--email",
-            "another@wiltshire.example",
-            "--first-name",
-            "A",
-            "--last-name",
-            "B",
-            "--organisation",
-            "wiltshire",
-            "--role",
-            "analyst",
+            "WILTSHIRE.ANALYST", "--email", "another@wiltshire.example", "--first-name", "A",
+            "--last-name", "B", "--organisation", "wiltshire", "--role", "analyst",
         )
     assert User.objects.count() == users_before
 
 
 def test_the_create_user_command_refuses_an_unknown_organisation():
     with pytest.raises(CommandError, match="not an organisation slug"):
-        create_user_command(
-            "x.y",
-            "--email",
-            "x@y.example",
-            "--first-name",
-            "X",
-            "--last-name",
-            "Y",
-            "--organisation",
-            "atlantis",
-            "--role",
-            "analyst",
-        )
+        create_user_command("x.y", "--email", "x@y.example", "--first-name", "X",
+                            "--last-name", "Y", "--organisation", "atlantis", "--role", "analyst")
     assert not User.objects.filter(username="x.y").exists()
 
 
 def test_the_create_user_command_refuses_an_unknown_role():
     with pytest.raises(CommandError):
-        create_user_command(
-            "x.y",
-            "--email",
-            "x@y.example",
-            "--first-name",
-            "X",
-            "--last-name",
-            "Y",
-            "--organisation",
-            "wiltshire",
-            "--role",
-            "superintendent",
-        )
+        create_user_command("x.y", "--email", "x@y.example", "--first-name", "X",
+                            "--last-name", "Y", "--organisation", "wiltshire",
+                            "--role", "superintendent")
     assert not User.objects.filter(username="x.y").exists()
 
 
 def test_the_create_user_command_acting_as_an_analyst_is_refused(wiltshire_analyst):
     with pytest.raises(CommandError, match="Administrator"):
-        create_user_command(
-            "x.y",
-            "--email",
-            "x@y.example",
-            "--first-name",
-            "X",
-            "--last-name",
-            "Y",
-            "--organisation",
-            "wiltshire",
-            "--role",
-            "analyst",
-            "--as",
-            "wiltshire.analyst",
-        )
+        create_user_command("x.y", "--email", "x@y.example", "--first-name", "X",
+                            "--last-name", "Y", "--organisation", "wiltshire",
+                            "--role", "analyst", "--as", "wiltshire.analyst")
     assert not User.objects.filter(username="x.y").exists()
 
 
 def test_the_create_user_command_reads_a_password_from_stdin(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(STRONG + "\n"))
-    output = create_user_command(
-        "x.y",
-        "--email",
-        "x@y.example",
-        "--first-name",
-        "X",
-        "--last-name",
-        "Y",
-        "--organisation",
-        "wiltshire",
-        "--role",
-        "analyst",
-        "--password-stdin",
-    )
+    output = create_user_command("x.y", "--email", "x@y.example", "--first-name", "X",
+                                 "--last-name", "Y", "--organisation", "wiltshire",
+                                 "--role", "analyst", "--password-stdin")
     user = User.objects.get(username="x.y")
     assert user.check_password(STRONG)
     assert not user.password_change_required

@@ -22,31 +22,20 @@ from socmap.threats.models import Status, Threat
 TODAY = dt.date(2026, 5, 1)
 STAFF = StaffFacts(
     officers={"Wiltshire": ("wiltshire.lro", "wiltshire.analyst", "wiltshire.tyoung")},
-    partners={
-        "Wiltshire": {
-            "local_authority": "Wiltshire Council",
-            "housing": "Wiltshire Homes Partnership",
-            "health": "NHS Wiltshire Integrated Care Board",
-        }
-    },  # fmt: skip
-    national_partners={
-        "hmrc": "HM Revenue and Customs",
-        "probation": "Probation Service",
-        "benefits": "Department for Work and Pensions",
-    },  # fmt: skip
+    partners={"Wiltshire": {"local_authority": "Wiltshire Council",
+                            "housing": "Wiltshire Homes Partnership",
+                            "health": "NHS Wiltshire Integrated Care Board"}},  # fmt: skip
+    national_partners={"hmrc": "HM Revenue and Customs", "probation": "Probation Service",
+                       "benefits": "Department for Work and Pensions"},  # fmt: skip
 )
 
 
 def facts(n=60):
     return [
         ThreatFacts(
-            pk=pk,
-            owner="Wiltshire",
-            home_force="Wiltshire",
-            crime_type=("county-lines", "drugs", "msht", "fraud")[pk % 4],
-            area="Swindon",
-            lro="wiltshire.lro" if pk % 7 else "",
-            sro="wiltshire.tasking",
+            pk=pk, owner="Wiltshire", home_force="Wiltshire",
+            crime_type=("county-lines", "drugs", "msht", "fraud")[pk % 4], area="Swindon",
+            lro="wiltshire.lro" if pk % 7 else "", sro="wiltshire.tasking",
             manager="wiltshire.lro" if pk % 7 else "wiltshire.tasking",
             adopted_on=TODAY - dt.timedelta(days=30 + pk * 11),
         )  # fmt: skip

@@ -190,10 +190,9 @@ def test_tasking_board_proposal_and_decision_through_pages(
     assert response.status_code == 302
     proposal = threat.tasking_proposals.get()
     chair = client_for(wiltshire_chair)
-    assert (
-        f"/plans/tasking/proposals/{proposal.pk}/decide/"
-        in chair.get(reverse("plans:tasking")).content.decode()
-    )
+    assert f"/plans/tasking/proposals/{proposal.pk}/decide/" in chair.get(
+        reverse("plans:tasking")
+    ).content.decode()
     assert analyst.get(reverse("plans:decide", args=[proposal.pk])).status_code == 403
     done = chair.post(reverse("plans:decide", args=[proposal.pk]),
                       {"outcome": "agreed", "reason": "Agreed"})  # fmt: skip
@@ -216,9 +215,8 @@ def test_the_neighbourhood_briefing_withholds_names(client_for, wiltshire_analys
     threat = map_group("The Smith family", lro=wiltshire_lro, description="Intel 4/23 says X",
                        operation_names=["Operation Kestrel"], forces=[org("Wiltshire")],
                        local_areas=[swindon])  # fmt: skip
-    plan = services.create_plan(
-        actor=wiltshire_lro, threat=threat, look_for="Taxis dropping teenagers at the station"
-    )
+    plan = services.create_plan(actor=wiltshire_lro, threat=threat,
+                                look_for="Taxis dropping teenagers at the station")
     client = client_for(wiltshire_analyst)
     assert "Swindon" in client.get(reverse("plans:briefing")).content.decode()
     text = client.get(reverse("plans:briefing-area", args=[swindon.pk])).content.decode()
@@ -261,3 +259,4 @@ def test_anonymous_users_are_sent_to_sign_in(client, plan):
     for url in (reverse("plans:list"), reverse("plans:detail", args=[plan.pk]),
                 reverse("plans:mine"), reverse("plans:tasking")):  # fmt: skip
         assert client.get(url).status_code == 302
+

@@ -176,23 +176,11 @@ def test_records_of_a_plan_outside_scope_answer_404_to_writes_too(world, viewer)
 def test_anonymous_callers_are_refused_everywhere(world):
     client = Client()
     plan = world["plan"]
-    for url in (
-        "/api/plans",
-        f"/api/plans/{plan.pk}",
-        "/api/plans/actions",
-        "/api/plans/gaps",
-        "/api/plans/tasking/proposals",
-        f"/api/plans/briefing/{world['area'].pk}",
-    ):
+    for url in ("/api/plans", f"/api/plans/{plan.pk}", "/api/plans/actions", "/api/plans/gaps",
+                "/api/plans/tasking/proposals", f"/api/plans/briefing/{world['area'].pk}"):
         assert client.get(url).status_code == 401, url
-    for name, args in (
-        ("plans:list", []),
-        ("plans:detail", [plan.pk]),
-        ("plans:gaps", []),
-        ("plans:tasking", []),
-        ("plans:briefing", []),
-        ("plans:mine", []),
-    ):
+    for name, args in (("plans:list", []), ("plans:detail", [plan.pk]), ("plans:gaps", []),
+                       ("plans:tasking", []), ("plans:briefing", []), ("plans:mine", [])):
         assert client.get(reverse(name, args=args)).status_code == 302
 
 

@@ -369,28 +369,16 @@ def test_a_regional_board_hands_a_threat_to_the_rocu(
     assert threat.owner == org("SWROCU")
     # And the Wiltshire LRO still sees the plan they lead (shared with their organisation)
     assert can_see(wiltshire_lro, plan) and not can_see(wiltshire_lro, threat)
-    tier = services.propose(
-        actor=swrocu_chair,
-        threat=threat,
-        board=org("SWROCU"),
-        kind=ProposalKind.CHANGE_TIER,
-        tier=Tier.REGIONAL,
-        reason="ROCU",
-    )
+    tier = services.propose(actor=swrocu_chair, threat=threat, board=org("SWROCU"),
+                            kind=ProposalKind.CHANGE_TIER, tier=Tier.REGIONAL, reason="ROCU")
     services.decide(actor=swrocu_chair, proposal=tier, outcome="agreed", reason="Regional")
     threat.refresh_from_db()
     assert threat.tier == Tier.REGIONAL
 
 
 def test_only_the_boards_tasking_chair_decides(threat, wiltshire_analyst, swrocu_chair, org):
-    proposal = services.propose(
-        actor=wiltshire_analyst,
-        threat=threat,
-        board=org("Wiltshire"),
-        kind=ProposalKind.CHANGE_TIER,
-        tier="regional",
-        reason="Reach",
-    )
+    proposal = services.propose(actor=wiltshire_analyst, threat=threat, board=org("Wiltshire"),
+                                kind=ProposalKind.CHANGE_TIER, tier="regional", reason="Reach")
     with pytest.raises(PermissionDenied, match="tasking chair of Wiltshire"):
         services.decide(actor=swrocu_chair, proposal=proposal, outcome="agreed", reason="x")
     with pytest.raises(PermissionDenied):
@@ -429,21 +417,14 @@ def test_deferred_proposals_stay_open_and_decided_ones_are_closed(
 def test_bad_proposals_are_refused(threat, wiltshire_analyst, org, kind, fields, message):
     fields.setdefault("reason", "Because")
     with pytest.raises(InvalidInput, match=message):
-        services.propose(
-            actor=wiltshire_analyst, threat=threat, board=org("Wiltshire"), kind=kind, **fields
-        )
+        services.propose(actor=wiltshire_analyst, threat=threat, board=org("Wiltshire"),
+                         kind=kind, **fields)
 
 
 def test_a_proposal_goes_to_a_board_whose_agenda_has_the_threat(threat, swrocu_chair, org):
     with pytest.raises(InvalidInput, match="not on the agenda"):
-        services.propose(
-            actor=swrocu_chair,
-            threat=threat,
-            board=org("Dorset"),
-            kind="change_tier",
-            tier="regional",
-            reason="x",
-        )
+        services.propose(actor=swrocu_chair, threat=threat, board=org("Dorset"),
+                         kind="change_tier", tier="regional", reason="x")
 
 
 def test_an_agreed_change_that_no_longer_applies_changes_nothing(

@@ -245,7 +245,9 @@ def test_rescoring_does_not_bring_back_older_inputs_over_a_newer_assessment(
 ):
     # Given a group first assessed with the group matrix, then re-assessed with MoRiLE
     threat = map_ocg(wiltshire_analyst, "Switched group", answers=LOW_ANSWERS)
-    assess_threat(actor=wiltshire_analyst, threat=threat, methodology=morile, inputs=MORILE_ANSWERS)
+    assess_threat(
+        actor=wiltshire_analyst, threat=threat, methodology=morile, inputs=MORILE_ANSWERS
+    )
     threat.refresh_from_db()
     assert threat.current_methodology == "morile@1"
     version_2 = publish_version_2(wiltshire_admin)

@@ -13,7 +13,9 @@ from socmap.threats.services import transfer_threat
 pytestmark = pytest.mark.django_db
 
 
-def test_a_threat_moves_to_its_rocu_and_the_move_is_recorded(wiltshire_analyst, map_ocg, org):
+def test_a_threat_moves_to_its_rocu_and_the_move_is_recorded(
+    wiltshire_analyst, map_ocg, org
+):
     threat = map_ocg(wiltshire_analyst)
     transfer_threat(actor=wiltshire_analyst, threat=threat, owner=org("SWROCU"),
                     reason="Regional reach")  # fmt: skip

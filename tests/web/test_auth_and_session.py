@@ -58,7 +58,8 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     assert response.url == f"{LOGIN}?next=/"
 
 
-def test_signing_in_leads_to_the_dashboard_whatever_the_case_of_the_name(client, wiltshire_analyst):
+def test_signing_in_leads_to_the_dashboard_whatever_the_case_of_the_name(client,
+                                                                         wiltshire_analyst):
     # When the analyst signs in typing their name with capitals
     response = client.post(LOGIN, {"username": "Wiltshire.Analyst", "password": PASSWORD})
     # Then they reach the dashboard, signed in as themselves
@@ -72,14 +73,11 @@ def test_signing_in_leads_to_the_dashboard_whatever_the_case_of_the_name(client,
 
 
 def test_signing_in_follows_next_within_socmap(client, wiltshire_analyst):
-    response = client.post(
-        f"{LOGIN}?next=/organisations/", {"username": "wiltshire.analyst", "password": PASSWORD}
-    )
+    response = client.post(f"{LOGIN}?next=/organisations/",
+                           {"username": "wiltshire.analyst", "password": PASSWORD})
     assert response.url == "/organisations/"
-    response = Client().post(
-        f"{LOGIN}?next=https://evil.example/",
-        {"username": "wiltshire.analyst", "password": PASSWORD},
-    )
+    response = Client().post(f"{LOGIN}?next=https://evil.example/",
+                             {"username": "wiltshire.analyst", "password": PASSWORD})
     assert response.url == "/"
 
 
@@ -146,10 +144,8 @@ def test_signing_in_without_a_csrf_token_is_refused(csrf_client, wiltshire_analy
 def test_signing_in_with_a_csrf_token_works(csrf_client, wiltshire_analyst):
     secret = "a" * 32
     csrf_client.cookies["csrftoken"] = secret
-    response = csrf_client.post(
-        LOGIN,
-        {"username": "wiltshire.analyst", "password": PASSWORD, "csrfmiddlewaretoken": secret},
-    )
+    response = csrf_client.post(LOGIN, {"username": "wiltshire.analyst", "password": PASSWORD,
+                                        "csrfmiddlewaretoken": secret})
     assert response.status_code == 302
 
 
@@ -170,35 +166,21 @@ def test_a_population_upload_without_a_csrf_token_is_refused(csrf_client, make_u
 
 def test_creating_a_user_without_a_csrf_token_is_refused(csrf_client, wiltshire_admin, org):
     csrf_client.force_login(wiltshire_admin)
-    response = csrf_client.post(
-        reverse("orgs:user-create"),
-        {
-            "username": "jo.bloggs",
-            "first_name": "Jo",
-            "last_name": "Bloggs",
-            "email": "jo@wiltshire.example",
-            "organisation": org("Wiltshire").pk,
-            "roles": ["analyst"],
-        },
-    )
+    response = csrf_client.post(reverse("orgs:user-create"), {
+        "username": "jo.bloggs", "first_name": "Jo", "last_name": "Bloggs",
+        "email": "jo@wiltshire.example", "organisation": org("Wiltshire").pk,
+        "roles": ["analyst"],
+    })
     assert response.status_code == 403
     assert not User.objects.filter(username="jo.bloggs").exists()
 
 
 def test_the_api_with_a_session_needs_a_csrf_token(csrf_client, wiltshire_admin):
     csrf_client.force_login(wiltshire_admin)
-    response = csrf_client.post(
-        "/api/users",
-        {
-            "username": "jo.bloggs",
-            "email": "jo@wiltshire.example",
-            "first_name": "Jo",
-            "last_name": "Bloggs",
-            "organisation": "wiltshire",
-            "roles": ["analyst"],
-        },
-        content_type="application/json",
-    )
+    response = csrf_client.post("/api/users", {
+        "username": "jo.bloggs", "email": "jo@wiltshire.example", "first_name": "Jo",
+        "last_name": "Bloggs", "organisation": "wiltshire", "roles": ["analyst"],
+    }, content_type="application/json")
     assert response.status_code == 403
     assert not User.objects.filter(username="jo.bloggs").exists()
 
@@ -206,18 +188,10 @@ def test_the_api_with_a_session_needs_a_csrf_token(csrf_client, wiltshire_admin)
 def test_the_api_with_a_bearer_token_needs_no_csrf_token(wiltshire_admin):
     _, raw = create_api_token(actor=None, user=wiltshire_admin, name="provisioning")
     client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
-    response = client.post(
-        "/api/users",
-        {
-            "username": "jo.bloggs",
-            "email": "jo@wiltshire.example",
-            "first_name": "Jo",
-            "last_name": "Bloggs",
-            "organisation": "wiltshire",
-            "roles": ["analyst"],
-        },
-        content_type="application/json",
-    )
+    response = client.post("/api/users", {
+        "username": "jo.bloggs", "email": "jo@wiltshire.example", "first_name": "Jo",
+        "last_name": "Bloggs", "organisation": "wiltshire", "roles": ["analyst"],
+    }, content_type="application/json")
     assert response.status_code == 201
 
 
@@ -259,10 +233,9 @@ def test_changing_the_password_clears_the_requirement(client_for, must_change):
     user, temporary = must_change
     client = client_for(user)
     # When the analyst chooses a new password
-    response = client.post(
-        PASSWORD_CHANGE,
-        {"old_password": temporary, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-    )
+    response = client.post(PASSWORD_CHANGE, {"old_password": temporary,
+                                             "new_password1": NEW_PASSWORD,
+                                             "new_password2": NEW_PASSWORD})
     # Then they reach the dashboard, still signed in, and may use socmap
     assert response.status_code == 302
     assert response.url == "/"
@@ -277,10 +250,9 @@ def test_changing_the_password_clears_the_requirement(client_for, must_change):
 
 def test_a_weak_new_password_is_refused(client_for, must_change):
     user, temporary = must_change
-    response = client_for(user).post(
-        PASSWORD_CHANGE,
-        {"old_password": temporary, "new_password1": "password", "new_password2": "password"},
-    )
+    response = client_for(user).post(PASSWORD_CHANGE, {"old_password": temporary,
+                                                       "new_password1": "password",
+                                                       "new_password2": "password"})
     assert response.status_code == 200
     assert response.context["form"].errors
     user.refresh_from_db()

@@ -26,7 +26,8 @@ PAGES = [
     ("orgs:population-import", {}, "wiltshire_admin", "wiltshire_analyst"),
     ("orgs:user-list", {}, "wiltshire_admin", "wiltshire_analyst"),
     ("orgs:user-create", {}, "wiltshire_admin", "wiltshire_analyst"),
-    ("orgs:user-detail", {"username": "wiltshire.admin"}, "wiltshire_admin", "wiltshire_analyst"),
+    ("orgs:user-detail", {"username": "wiltshire.admin"}, "wiltshire_admin",
+     "wiltshire_analyst"),
     ("orgs:account", {}, "wiltshire_analyst", None),
     ("audit:event-list", {}, "wiltshire_admin", "wiltshire_analyst"),
 ]
@@ -36,48 +37,35 @@ def _url(name, kwargs):
     return reverse(name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize(("name", "kwargs", "allowed", "refused"), PAGES, ids=[p[0] for p in PAGES])
-def test_the_page_opens_for_the_people_it_is_for(
-    request, client_for, wiltshire_admin, name, kwargs, allowed, refused
-):
+@pytest.mark.parametrize(("name", "kwargs", "allowed", "refused"), PAGES,
+                         ids=[p[0] for p in PAGES])
+def test_the_page_opens_for_the_people_it_is_for(request, client_for, wiltshire_admin, name,
+                                                 kwargs, allowed, refused):
     response = client_for(request.getfixturevalue(allowed)).get(_url(name, kwargs))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize(
-    ("name", "kwargs", "allowed", "refused"),
-    [p for p in PAGES if p[3]],
-    ids=[p[0] for p in PAGES if p[3]],
-)
-def test_the_page_is_refused_to_people_without_the_role(
-    request, client_for, wiltshire_admin, name, kwargs, allowed, refused
-):
+@pytest.mark.parametrize(("name", "kwargs", "allowed", "refused"),
+                         [p for p in PAGES if p[3]], ids=[p[0] for p in PAGES if p[3]])
+def test_the_page_is_refused_to_people_without_the_role(request, client_for, wiltshire_admin,
+                                                        name, kwargs, allowed, refused):
     response = client_for(request.getfixturevalue(refused)).get(_url(name, kwargs))
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize(("name", "kwargs", "allowed", "refused"), PAGES, ids=[p[0] for p in PAGES])
-def test_an_anonymous_visitor_is_sent_to_sign_in(
-    client, wiltshire_admin, name, kwargs, allowed, refused
-):
+@pytest.mark.parametrize(("name", "kwargs", "allowed", "refused"), PAGES,
+                         ids=[p[0] for p in PAGES])
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, wiltshire_admin, name, kwargs, allowed,
+                                                 refused):
     url = _url(name, kwargs)
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={url}"
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "wiltshire_analyst",
-        "wiltshire_validator",
-        "swrocu_officer",
-        "nca_admin",
-        "inspector",
-        "council_partner",
-    ],
-)
+@pytest.mark.parametrize("persona", ["wiltshire_analyst", "wiltshire_validator", "swrocu_officer",
+                                     "nca_admin", "inspector", "council_partner"])
 def test_every_persona_reaches_their_dashboard(request, client_for, persona):
     user = request.getfixturevalue(persona)
     response = client_for(user).get("/")
@@ -88,9 +76,8 @@ def test_every_persona_reaches_their_dashboard(request, client_for, persona):
     assert escape(user.organisation.name) in response.content.decode()
 
 
-def test_navigation_offers_only_what_the_user_may_use(
-    client_for, wiltshire_analyst, wiltshire_admin
-):
+def test_navigation_offers_only_what_the_user_may_use(client_for, wiltshire_analyst,
+                                                      wiltshire_admin):
     def labels(user):
         response = client_for(user).get(reverse("orgs:organisation-list"))
         return [item["label"] for item in response.context["nav_items"]]
@@ -118,11 +105,7 @@ def test_the_organisation_list_filters_by_kind_region_and_name(client_for, wilts
 
     assert len(names(kind="force")) == 43
     assert set(names(region="south-west")) == {
-        "Avon and Somerset",
-        "Devon and Cornwall",
-        "Dorset",
-        "Gloucestershire",
-        "Wiltshire",
+        "Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire", "Wiltshire",
         "SWROCU (South West ROCU)",
     }
     assert names(q="wilts") == ["Wiltshire"]
@@ -133,27 +116,15 @@ def test_the_organisation_list_exports_as_csv(client_for, wiltshire_analyst):
     client = client_for(wiltshire_analyst)
     url = reverse("orgs:organisation-list")
     rows = csv_rows(client.get(url, {"format": "csv", "kind": "force"}))
-    assert rows[0] == [
-        "Name",
-        "Short name",
-        "Kind",
-        "Region",
-        "Sector",
-        "Latest population",
-        "Year",
-    ]
+    assert rows[0] == ["Name", "Short name", "Kind", "Region", "Sector", "Latest population",
+                       "Year"]
     assert len(rows) == 1 + 43
     assert ["Wiltshire", "Wiltshire", "Police force", "South West", "", "722217", "2019"] in rows
-    south_west = csv_rows(
-        client.get(url, {"format": "csv", "region": "south-west", "sort": "name"})
-    )
+    south_west = csv_rows(client.get(url, {"format": "csv", "region": "south-west",
+                                           "sort": "name"}))
     assert [r[0] for r in south_west[1:]] == [
-        "Avon and Somerset",
-        "Devon and Cornwall",
-        "Dorset",
-        "Gloucestershire",
-        "SWROCU (South West ROCU)",
-        "Wiltshire",
+        "Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire",
+        "SWROCU (South West ROCU)", "Wiltshire",
     ]
 
 
@@ -173,11 +144,8 @@ def test_a_force_page_shows_its_population_figures(client_for, wiltshire_analyst
 
 
 def test_the_population_list_exports_as_csv(client_for, wiltshire_analyst):
-    rows = csv_rows(
-        client_for(wiltshire_analyst).get(
-            reverse("orgs:population-list"), {"format": "csv", "year": "2019"}
-        )
-    )
+    rows = csv_rows(client_for(wiltshire_analyst).get(reverse("orgs:population-list"),
+                                                      {"format": "csv", "year": "2019"}))
     assert rows[0] == ["force", "year", "population", "basis"]
     assert len(rows) == 1 + 43
     assert ["Wiltshire", "2019", "722217", "ONS mid-2019 estimate"] in rows
@@ -203,10 +171,10 @@ def test_the_user_list_shows_only_the_administrators_organisation(
     assert "dorset.analyst" not in response.content.decode()
 
 
-def test_the_user_list_exports_as_csv(
-    client_for, wiltshire_admin, wiltshire_analyst, dorset_analyst
-):
-    rows = csv_rows(client_for(wiltshire_admin).get(reverse("orgs:user-list"), {"format": "csv"}))
+def test_the_user_list_exports_as_csv(client_for, wiltshire_admin, wiltshire_analyst,
+                                      dorset_analyst):
+    rows = csv_rows(client_for(wiltshire_admin).get(reverse("orgs:user-list"),
+                                                    {"format": "csv"}))
     assert rows[0][0] == "username"
     assert {r[0] for r in rows[1:]} == {"wiltshire.admin", "wiltshire.analyst"}
 
@@ -219,15 +187,9 @@ def test_another_organisations_user_page_is_a_404(client_for, wiltshire_admin, d
 
 
 def user_form(org, **changes):
-    data = {
-        "username": "jo.bloggs",
-        "first_name": "Jo",
-        "last_name": "Bloggs",
-        "email": "jo.bloggs@wiltshire.example",
-        "job_title": "Analyst",
-        "organisation": org("Wiltshire").pk,
-        "roles": [Role.ANALYST],
-    }
+    data = {"username": "jo.bloggs", "first_name": "Jo", "last_name": "Bloggs",
+            "email": "jo.bloggs@wiltshire.example", "job_title": "Analyst",
+            "organisation": org("Wiltshire").pk, "roles": [Role.ANALYST]}
     data.update(changes)
     return data
 
@@ -267,7 +229,8 @@ def test_a_duplicate_log_in_name_on_the_web_form_shows_the_message(
     assert User.objects.count() == users_before
 
 
-def test_a_force_administrator_cannot_pick_another_organisation(client_for, wiltshire_admin, org):
+def test_a_force_administrator_cannot_pick_another_organisation(client_for, wiltshire_admin,
+                                                                org):
     response = client_for(wiltshire_admin).post(
         reverse("orgs:user-create"), user_form(org, organisation=org("Dorset").pk)
     )
@@ -276,20 +239,14 @@ def test_a_force_administrator_cannot_pick_another_organisation(client_for, wilt
     assert not User.objects.filter(username="jo.bloggs").exists()
 
 
-def test_an_administrator_changes_a_user_on_the_web(client_for, wiltshire_admin, wiltshire_analyst):
+def test_an_administrator_changes_a_user_on_the_web(client_for, wiltshire_admin,
+                                                    wiltshire_analyst):
     url = reverse("orgs:user-detail", kwargs={"username": "wiltshire.analyst"})
-    response = client_for(wiltshire_admin).post(
-        url,
-        {
-            "first_name": "Amira",
-            "last_name": "Khan",
-            "email": "amira@wiltshire.example",
-            "job_title": "Senior analyst",
-            "roles": [Role.ANALYST, Role.VALIDATOR],
-            "is_active": "on",
-            "reason": "Promoted",
-        },
-    )
+    response = client_for(wiltshire_admin).post(url, {
+        "first_name": "Amira", "last_name": "Khan", "email": "amira@wiltshire.example",
+        "job_title": "Senior analyst", "roles": [Role.ANALYST, Role.VALIDATOR],
+        "is_active": "on", "reason": "Promoted",
+    })
     assert response.status_code == 302
     assert response.url == url
     wiltshire_analyst.refresh_from_db()
@@ -299,9 +256,8 @@ def test_an_administrator_changes_a_user_on_the_web(client_for, wiltshire_admin,
     assert AuditEvent.objects.get(action="user.changed").reason == "Promoted"
 
 
-def test_an_administrator_resets_a_password_on_the_web(
-    client_for, wiltshire_admin, wiltshire_analyst
-):
+def test_an_administrator_resets_a_password_on_the_web(client_for, wiltshire_admin,
+                                                       wiltshire_analyst):
     url = reverse("orgs:user-reset-password", kwargs={"username": "wiltshire.analyst"})
     client = client_for(wiltshire_admin)
     assert client.get(url).status_code == 405
@@ -336,9 +292,8 @@ def test_the_account_page_issues_an_api_token(client_for, wiltshire_analyst):
 
 
 def test_the_account_page_refuses_a_token_without_a_name(client_for, wiltshire_analyst):
-    response = client_for(wiltshire_analyst).post(
-        reverse("orgs:account"), {"name": "", "days": "30"}
-    )
+    response = client_for(wiltshire_analyst).post(reverse("orgs:account"),
+                                                  {"name": "", "days": "30"})
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not ApiToken.objects.exists()

@@ -15,51 +15,29 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="Unscoped",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                           verbose_name="ID")),
                 ("title", models.CharField(max_length=100)),
             ],
         ),
         migrations.CreateModel(
             name="Dossier",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                           verbose_name="ID")),
                 ("title", models.CharField(max_length=100)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="orgs.organisation",
-                    ),
-                ),
+                ("owner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE,
+                                            related_name="+", to="orgs.organisation")),
             ],
         ),
         migrations.CreateModel(
             name="DossierNote",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                           verbose_name="ID")),
                 ("text", models.CharField(max_length=100)),
-                (
-                    "dossier",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to="scoping_app.dossier"
-                    ),
-                ),
+                ("dossier", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE,
+                                              to="scoping_app.dossier")),
             ],
         ),
     ]
