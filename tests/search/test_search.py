@@ -134,7 +134,7 @@ def test_results_come_a_page_at_a_time(world, nca_officer):
             "Unknown status 'lost': choose from active, archived, draft, returned, "
             "submitted, trigger_report, under_assessment, validated.",
         ),
-        (("ab",), "date_from", "'yesterday' is not a date: use YYYY-MM-DD."),
+        (("ab",), "date_from", "'yesterday' is not a date: use 2026-03-14."),
         (("ab",), "page", "'two' is not a whole number."),
         (
             ("ab",),

@@ -12,32 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class AppendOnlyError(RuntimeError):
-    """Raised on any attempt to change or remove a profile version or a recorded review."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("This history cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("This history cannot be deleted.")
-
-
-class AppendOnly(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("This history cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("This history cannot be deleted.")
+from socmap.plans.models import AppendOnly, AppendOnlyError  # noqa: F401  (one append-only rule)
 
 
 class AreaKind(models.TextChoices):

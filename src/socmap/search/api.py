@@ -47,18 +47,7 @@ class ResultsOut(Schema):
     ),
 )
 def search(request):
-    params = request.GET
-    parsed = selectors.parse_request(
-        params.get("q"),
-        kind=params.get("kind"),
-        force=params.get("force"),
-        date_from=params.get("date_from"),
-        date_to=params.get("date_to"),
-        status=params.get("status"),
-        page=params.get("page"),
-        page_size=params.get("page_size"),
-        unknown=[k for k in params if k not in selectors.FILTERS],
-    )
+    parsed = selectors.request_from(request.GET)
     results = selectors.search(request.user, parsed)
     return {
         "query": parsed.text,

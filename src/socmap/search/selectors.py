@@ -36,6 +36,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from socmap.errors import InvalidInput
+from socmap.lifetime.checks import filter_date
 from socmap.orgs.models import Organisation
 from socmap.orgs.scoping import visible_to
 from socmap.search import documents, rules
@@ -82,18 +83,6 @@ class SearchRequest:
             with_status = statuses()
             chosen = [k for k in chosen if self.status in with_status.get(k, {})]
         return chosen
-
-
-def _date(raw, name: str, errors: dict) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        errors[name] = [f"'{raw}' is not a date: use YYYY-MM-DD."]
-        return None
 
 
 def _whole(raw, name: str, errors: dict, default: int, low: int, high: int) -> int:
@@ -154,8 +143,8 @@ def parse_request(
                 if kind in with_status
                 else f"{KINDS[kind]} have no status to filter by."
             ]
-    start = _date(date_from, "date_from", errors)
-    end = _date(date_to, "date_to", errors)
+    start = filter_date(date_from, "date_from", errors)
+    end = filter_date(date_to, "date_to", errors)
     if start and end and start > end:
         errors["date_to"] = ["The end date is before the start date."]
     number = _whole(page, "page", errors, 1, 1, MAX_PAGE)
@@ -172,6 +161,22 @@ def parse_request(
         status=status,
         page=number,
         page_size=size,
+    )
+
+
+def request_from(params) -> SearchRequest:
+    """A checked request from a page's or the API's query parameters (any other parameter is
+    refused as an unknown filter)."""
+    return parse_request(
+        params.get("q"),
+        kind=params.get("kind"),
+        force=params.get("force"),
+        date_from=params.get("date_from"),
+        date_to=params.get("date_to"),
+        status=params.get("status"),
+        page=params.get("page"),
+        page_size=params.get("page_size"),
+        unknown=[k for k in params if k not in FILTERS],
     )
 
 

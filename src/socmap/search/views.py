@@ -13,7 +13,6 @@ from socmap.search import selectors
 @login_required
 def search(request):
     params = request.GET
-    unknown = [k for k in params if k not in selectors.FILTERS]
     context = {
         "kinds": selectors.KINDS,
         "forces": Organisation.objects.filter(kind=OrganisationKind.FORCE).order_by("name"),
@@ -25,16 +24,7 @@ def search(request):
     if not params:
         return render(request, "search/search.html", context)
     try:
-        search_request = selectors.parse_request(
-            params.get("q"),
-            kind=params.get("kind"),
-            force=params.get("force"),
-            date_from=params.get("date_from"),
-            date_to=params.get("date_to"),
-            status=params.get("status"),
-            page=params.get("page"),
-            unknown=unknown,
-        )
+        search_request = selectors.request_from(params)
     except InvalidInput as error:
         context["errors"] = error.field_errors
         return render(request, "search/search.html", context, status=400)
