@@ -127,3 +127,73 @@ def test_anonymous_visitors_are_sent_to_sign_in(records):
         assert reply.status_code == 302 and "/login" in reply["Location"], url
     for url in PROFILE_API + STRATEGY_API + ["/api/profiles/", "/api/profiles/strategy"]:
         assert client.get(url.format(**records)).status_code == 401, url
+
+
+WRITE_PAGES = [
+    ("/profiles/{p}/regenerate/", {"version": 1}),
+    ("/profiles/{p}/share/", {"organisation": "wiltshire-council"}),
+    ("/profiles/{p}/edit/", {"version": 1, "title": "x", "section_summary": "x"}),
+    ("/profiles/strategy/{a}/edit/", {"title": "x"}),
+    ("/profiles/strategy/{a}/priorities/", {"kind": "crime_type", "crime_type": "fraud"}),
+    ("/profiles/strategy/priorities/{q}/end/", {"reason": "x"}),
+    ("/profiles/strategy/{a}/review/", {"summary": "x"}),
+]
+WRITE_API = [
+    ("/api/profiles/{p}/regenerate", {"version": 1}),
+    ("/api/profiles/{p}/share", {"organisation": "wiltshire-council"}),
+    ("/api/profiles/strategy/{a}/priorities", {"kind": "crime_type", "crime_type": "fraud"}),
+    ("/api/profiles/strategy/priorities/{q}/end", {"reason": "x"}),
+    ("/api/profiles/strategy/{a}/review", {"summary": "x"}),
+]
+
+
+@pytest.fixture
+def write_records(records, assessment):
+    from socmap.profiles.models import Priority
+
+    return {**records, "q": Priority.objects.get(assessment=assessment).pk}
+
+
+@pytest.mark.parametrize("persona", ["dorset_analyst", "durham_analyst"])
+def test_every_write_answers_404_to_an_analyst_outside_scope(persona, write_records, request):
+    from socmap.profiles.models import LocalProfile, Priority, SixMonthReview
+
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    for url, data in WRITE_PAGES:
+        assert client.post(url.format(**write_records), data).status_code == 404, url
+    for url, data in WRITE_API:
+        reply = client.post(url.format(**write_records), data, content_type="application/json")
+        assert reply.status_code == 404, url
+    assert (
+        client.patch(
+            f"/api/profiles/strategy/{write_records['a']}",
+            {"title": "x"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert LocalProfile.objects.get().version == 1
+    assert Priority.objects.count() == 1 and not SixMonthReview.objects.exists()
+
+
+def test_an_inspector_sees_but_may_not_write(write_records, inspector):
+    from socmap.profiles.models import LocalProfile
+
+    client = Client()
+    client.force_login(inspector)
+    assert client.get(f"/profiles/{write_records['p']}/").status_code == 200
+    assert client.get(f"/profiles/{write_records['p']}/edit/").status_code == 403
+    reply = client.post(
+        f"/api/profiles/{write_records['p']}/edit",
+        {"version": 1, "sections": {"summary": "x"}},
+        content_type="application/json",
+    )
+    assert reply.status_code == 403
+    reply = client.post(
+        f"/api/profiles/strategy/{write_records['a']}/review",
+        {"summary": "x"},
+        content_type="application/json",
+    )
+    assert reply.status_code == 403
+    assert LocalProfile.objects.get().version == 1
