@@ -15,6 +15,7 @@ urlpatterns = [
     path("lifetime/", include("socmap.lifetime.urls")),
     path("intel/", include("socmap.intel.urls")),
     path("profiles/", include("socmap.profiles.urls")),
+    path("control-strategy/", include("socmap.profiles.strategy_urls")),
     path("search/", include("socmap.search.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -100,7 +100,7 @@ def test_a_tasking_chair_keeps_the_control_strategy_on_its_pages(
     year = timezone.localdate().year
     approved = (timezone.localdate() - dt.timedelta(days=190)).isoformat()
     reply = client.post(
-        "/profiles/strategy/new/",
+        "/control-strategy/new/",
         {
             "owner": wiltshire_chair.organisation_id,
             "year": year,
@@ -109,23 +109,23 @@ def test_a_tasking_chair_keeps_the_control_strategy_on_its_pages(
         },
     )
     assessment = StrategicAssessment.objects.get()
-    assert reply["Location"] == f"/profiles/strategy/{assessment.pk}/"
+    assert reply["Location"] == f"/control-strategy/{assessment.pk}/"
     client.post(
-        f"/profiles/strategy/{assessment.pk}/priorities/",
+        f"/control-strategy/{assessment.pk}/priorities/",
         {"kind": "crime_type", "crime_type": "drugs"},
     )
     client.post(
-        f"/profiles/strategy/{assessment.pk}/priorities/",
+        f"/control-strategy/{assessment.pk}/priorities/",
         {"kind": "threat", "threat": world["threat"].reference},
     )
     assert Priority.objects.filter(assessment=assessment).count() == 2
-    page = client.get(f"/profiles/strategy/{assessment.pk}/").content.decode()
+    page = client.get(f"/control-strategy/{assessment.pk}/").content.decode()
     assert "Overdue by" in page and "Kettering firm" in page
-    client.post(f"/profiles/strategy/{assessment.pk}/review/", {"summary": "Confirmed"})
-    page = client.get(f"/profiles/strategy/{assessment.pk}/").content.decode()
+    client.post(f"/control-strategy/{assessment.pk}/review/", {"summary": "Confirmed"})
+    page = client.get(f"/control-strategy/{assessment.pk}/").content.decode()
     assert "Reviewed" in page and "Overdue by" not in page
     drugs = Priority.objects.get(kind="crime_type")
-    client.post(f"/profiles/strategy/priorities/{drugs.pk}/end/", {"reason": "Fewer groups"})
+    client.post(f"/control-strategy/priorities/{drugs.pk}/end/", {"reason": "Fewer groups"})
     drugs.refresh_from_db()
     assert drugs.removed_on == timezone.localdate()
 
@@ -192,3 +192,11 @@ def test_the_commands_export_a_profile_and_list_the_control_strategy(
     call_command("control-strategy", "--as", "swrocu.officer", "--format", "json", stdout=listing)
     rows = json.loads(listing.getvalue())
     assert [r["organisation"] for r in rows] == ["wiltshire"] and rows[0]["review"] == "Overdue"
+
+
+def test_the_navigation_marks_profiles_and_the_control_strategy_apart(
+    client_for, wiltshire_analyst
+):
+    html = client_for(wiltshire_analyst).get("/control-strategy/").content.decode()
+    assert '<a href="/control-strategy/" aria-current="page">Control strategy</a>' in html
+    assert '<a href="/profiles/" aria-current="page">' not in html

@@ -30,7 +30,7 @@ PROFILE_API = [
     "/api/profiles/{p}/versions/1/diff",
     "/api/profiles/{p}/export?format=pdf",
 ]
-STRATEGY_PAGES = ["/profiles/strategy/{a}/"]
+STRATEGY_PAGES = ["/control-strategy/{a}/"]
 STRATEGY_API = ["/api/profiles/strategy/{a}"]
 
 
@@ -56,9 +56,7 @@ def test_profile_pages_and_endpoints_answer_only_those_in_scope(persona, records
     assert client.get("/profiles/").context["page"].paginator.count == listed["count"]
     strategies = client.get("/api/profiles/strategy").json()
     assert strategies["count"] == (1 if SEES[persona] else 0)
-    assert (
-        client.get("/profiles/strategy/").context["page"].paginator.count == (strategies["count"])
-    )
+    assert client.get("/control-strategy/").context["page"].paginator.count == (strategies["count"])
 
 
 @pytest.mark.parametrize("persona", list(SEES))
@@ -91,7 +89,7 @@ def test_a_partner_with_a_share_reads_only_the_partner_edition_everywhere(
     docx = client.get(f"/profiles/{profile.pk}/export/", {"format": "docx", "edition": "full"})
     assert docx["Content-Disposition"].endswith('-partner.docx"')
     # the strategy is never shared with partners
-    assert client.get(f"/profiles/strategy/{records['a']}/").status_code == 404
+    assert client.get(f"/control-strategy/{records['a']}/").status_code == 404
     # and a partner may not edit
     reply = client.post(
         f"/api/profiles/{profile.pk}/edit",
@@ -122,7 +120,7 @@ def test_writes_answer_404_outside_scope(records, dorset_analyst, durham_analyst
 
 def test_anonymous_visitors_are_sent_to_sign_in(records):
     client = Client()
-    for url in PROFILE_PAGES + STRATEGY_PAGES + ["/profiles/", "/profiles/strategy/"]:
+    for url in PROFILE_PAGES + STRATEGY_PAGES + ["/profiles/", "/control-strategy/"]:
         reply = client.get(url.format(**records))
         assert reply.status_code == 302 and "/login" in reply["Location"], url
     for url in PROFILE_API + STRATEGY_API + ["/api/profiles/", "/api/profiles/strategy"]:
@@ -133,10 +131,10 @@ WRITE_PAGES = [
     ("/profiles/{p}/regenerate/", {"version": 1}),
     ("/profiles/{p}/share/", {"organisation": "wiltshire-council"}),
     ("/profiles/{p}/edit/", {"version": 1, "title": "x", "section_summary": "x"}),
-    ("/profiles/strategy/{a}/edit/", {"title": "x"}),
-    ("/profiles/strategy/{a}/priorities/", {"kind": "crime_type", "crime_type": "fraud"}),
-    ("/profiles/strategy/priorities/{q}/end/", {"reason": "x"}),
-    ("/profiles/strategy/{a}/review/", {"summary": "x"}),
+    ("/control-strategy/{a}/edit/", {"title": "x"}),
+    ("/control-strategy/{a}/priorities/", {"kind": "crime_type", "crime_type": "fraud"}),
+    ("/control-strategy/priorities/{q}/end/", {"reason": "x"}),
+    ("/control-strategy/{a}/review/", {"summary": "x"}),
 ]
 WRITE_API = [
     ("/api/profiles/{p}/regenerate", {"version": 1}),

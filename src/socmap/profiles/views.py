@@ -243,7 +243,7 @@ def strategy_new(request):
             _apply(form, error)
         else:
             messages.success(request, f"{assessment} recorded.")
-            return redirect("profiles:strategy", assessment.pk)
+            return redirect("strategy:detail", assessment.pk)
     return render(request, "profiles/strategy_form.html", {"form": form, "editing": None})
 
 
@@ -296,7 +296,7 @@ def strategy_edit(request, pk: int):
             _apply(form, error)
         else:
             messages.success(request, "Strategic assessment saved.")
-            return redirect("profiles:strategy", assessment.pk)
+            return redirect("strategy:detail", assessment.pk)
     return render(request, "profiles/strategy_form.html", {"form": form, "editing": assessment})
 
 
@@ -311,7 +311,7 @@ def priority_add(request, pk: int):
             "Check the priority: "
             + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
         )
-        return redirect("profiles:strategy", assessment.pk)
+        return redirect("strategy:detail", assessment.pk)
     data = form.cleaned_data
     try:
         services.add_priority(
@@ -329,7 +329,7 @@ def priority_add(request, pk: int):
         messages.error(request, error.summary())
     else:
         messages.success(request, "Priority added to the control strategy.")
-    return redirect("profiles:strategy", assessment.pk)
+    return redirect("strategy:detail", assessment.pk)
 
 
 @login_required
@@ -343,7 +343,7 @@ def priority_remove(request, pk: int):
     form = forms.RemovePriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the priority ends.")
-        return redirect("profiles:strategy", priority.assessment_id)
+        return redirect("strategy:detail", priority.assessment_id)
     try:
         services.remove_priority(
             actor=request.user,
@@ -355,7 +355,7 @@ def priority_remove(request, pk: int):
         messages.error(request, error.summary())
     else:
         messages.success(request, "Priority ended; it stays on record with its dates.")
-    return redirect("profiles:strategy", priority.assessment_id)
+    return redirect("strategy:detail", priority.assessment_id)
 
 
 @login_required
@@ -365,11 +365,11 @@ def strategy_review(request, pk: int):
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say what the six-month review found.")
-        return redirect("profiles:strategy", assessment.pk)
+        return redirect("strategy:detail", assessment.pk)
     try:
         services.record_review(actor=request.user, assessment=assessment, **form.cleaned_data)
     except InvalidInput as error:
         messages.error(request, error.summary())
     else:
         messages.success(request, "Six-month review recorded.")
-    return redirect("profiles:strategy", assessment.pk)
+    return redirect("strategy:detail", assessment.pk)

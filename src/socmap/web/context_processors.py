@@ -17,7 +17,7 @@ NAVIGATION = (
     ("Lifetime", "lifetime:alerts", ()),
     ("Intelligence", "intel:list", ()),
     ("Profiles", "profiles:list", ()),
-    ("Control strategy", "profiles:strategies", ()),
+    ("Control strategy", "strategy:list", ()),
     ("Search", "search:search", ()),
     ("Scoring", "scoring:index", ()),
     ("Organisations", "orgs:organisation-list", ()),
