@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python bench/performance_ranking.py --rows 1000000
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/linkage_bench.py
+	$(BIN)/python bench/search.py --nominals 250000
 
 clean-demo:
 	rm -f var/socmap.sqlite3 var/socmap.sqlite3-wal var/socmap.sqlite3-shm

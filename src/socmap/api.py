@@ -83,7 +83,9 @@ def _add_routers() -> None:
     from socmap.people.api import router as people_router
     from socmap.performance.api import router as performance_router
     from socmap.plans.api import router as plans_router
+    from socmap.profiles.api import router as profiles_router
     from socmap.scoring.api import router as scoring_router
+    from socmap.search.api import router as search_router
     from socmap.threats.api import router as threats_router
 
     api.add_router("/", orgs_router)
@@ -97,6 +99,8 @@ def _add_routers() -> None:
     api.add_router("/intel", intel_router)
     api.add_router("/networks", networks_router)
     api.add_router("/performance", performance_router)
+    api.add_router("/profiles", profiles_router)
+    api.add_router("/search", search_router)
 
 
 _add_routers()

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "socmap.intel",
     "socmap.networks",
     "socmap.performance",
+    "socmap.profiles",
+    "socmap.search",
     "socmap.web",
 ]
 

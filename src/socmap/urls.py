@@ -16,6 +16,9 @@ urlpatterns = [
     path("intel/", include("socmap.intel.urls")),
     path("networks/", include("socmap.networks.urls")),
     path("performance/", include("socmap.performance.urls")),
+    path("profiles/", include("socmap.profiles.urls")),
+    path("control-strategy/", include("socmap.profiles.strategy_urls")),
+    path("search/", include("socmap.search.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

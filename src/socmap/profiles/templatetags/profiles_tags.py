@@ -1,0 +1,28 @@
+"""The control strategy column of the prioritised threat list and the tasking board (the
+threats and plans apps do not import profiles: their templates load this library).
+
+``{% control_strategy_for threats %}`` works out, for a page of threats at once (five queries),
+how each relates to the control strategies the user may see, and sets ``control_strategy`` on
+each threat; ``{% control_strategy_badges threat %}`` shows it."""
+
+from django import template
+
+from socmap.profiles import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def control_strategy_for(context, threats) -> str:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    threats = list(threats)
+    links = selectors.control_strategy_links(user, threats) if user is not None else {}
+    for threat in threats:
+        threat.control_strategy = links.get(threat.pk, [])
+    return ""
+
+
+@register.inclusion_tag("profiles/includes/control_strategy_badges.html")
+def control_strategy_badges(threat):
+    return {"relations": getattr(threat, "control_strategy", [])}
