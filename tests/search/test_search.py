@@ -174,3 +174,27 @@ def test_nothing_is_found_for_words_no_record_holds(world, nca_officer):
     results = run(nca_officer, "zanzibar")
     assert results.total == 0 and results.hits == []
     assert set(results.counts.values()) == {0}
+
+
+def test_a_merged_person_is_found_once_by_either_record_s_name(
+    world, swrocu_officer, dorset_analyst
+):
+    # Given Dorset recorded Wiltshire's person again under another name, and the ROCU merged them
+    from socmap.people.services import merge_people, record_nominal
+
+    survivor = world["nominal"]
+    duplicate = record_nominal(
+        actor=dorset_analyst,
+        surname="Zanzibarr",
+        forenames=survivor.forenames,
+        date_of_birth=survivor.date_of_birth,
+    )
+    assert titles(run(swrocu_officer, "Zanzibar", kind="nominal")) == [str(duplicate)]
+    merge_people(actor=swrocu_officer, duplicate=duplicate, survivor=survivor, reason="Same person")
+    # When the ROCU officer, who sees both records, searches by the duplicate's spelling
+    results = run(swrocu_officer, "Zanzibar", kind="nominal")
+    # Then the person is found once, as the record the duplicate was merged into
+    assert titles(results) == [str(survivor)]
+    assert results.counts["nominal"] == 1
+    # And Dorset, who sees only its own record, still finds that one
+    assert titles(run(dorset_analyst, "Zanzibar", kind="nominal")) == [str(duplicate)]

@@ -318,7 +318,14 @@ def _nominals(user, request: SearchRequest) -> list[Source]:
         candidates.append(everyone.filter(_name_match("surname", word)).values("pk"))
         candidates.append(everyone.filter(_name_match("forenames", word)).values("pk"))
         candidates.append(aliases.filter(_name_match("name", word)).values("nominal_id"))
-    qs = visible.filter(pk__in=_any_of(*candidates))
+    matching = visible.filter(pk__in=_any_of(*candidates))
+    # Each person once: a record merged into another the user also sees is found as that one
+    # (by either record's names, two merges deep), as on the people list.
+    qs = visible.exclude(merged_into__in=visible.values("pk")).filter(
+        Q(pk__in=matching.values("pk"))
+        | Q(pk__in=matching.values("merged_into"))
+        | Q(pk__in=matching.values("merged_into__merged_into"))
+    )
     # rank: the full-text rank, or the trigram similarity of the best-matching name or alias
     name_score = Value(0.0, output_field=FloatField())
     for word in request.words:
