@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "socmap.disruptions",
     "socmap.lifetime",
     "socmap.intel",
+    "socmap.security",
     "socmap.web",
 ]
 

@@ -134,6 +134,8 @@ class Disruption(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_owner = "owner"
+    # hidden only when every threat it is recorded against is hidden from the user
+    scope_restriction = "threats__restriction"
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

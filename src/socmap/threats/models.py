@@ -125,7 +125,17 @@ class Threat(models.Model):
     reassessment_requested = models.BooleanField(default=False)
     reassessment_reason = models.CharField(max_length=300, blank=True)
 
+    restriction = models.ForeignKey(
+        "orgs.Restriction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="threats",
+        help_text="If set, only the people and teams of the restriction see the threat.",
+    )
+
     scope_owner = "owner"
+    scope_restriction = "restriction"
 
     class Meta:
         ordering = ["current_band_rank", "-current_score", "name"]
