@@ -82,6 +82,7 @@ def _add_routers() -> None:
     from socmap.people.api import router as people_router
     from socmap.plans.api import router as plans_router
     from socmap.scoring.api import router as scoring_router
+    from socmap.security.api import router as security_router
     from socmap.threats.api import router as threats_router
 
     api.add_router("/", orgs_router)
@@ -93,6 +94,7 @@ def _add_routers() -> None:
     api.add_router("/disruptions", disruptions_router)
     api.add_router("/lifetime", lifetime_router)
     api.add_router("/intel", intel_router)
+    api.add_router("/security", security_router)
 
 
 _add_routers()

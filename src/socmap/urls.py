@@ -14,6 +14,7 @@ urlpatterns = [
     path("disruptions/", include("socmap.disruptions.urls")),
     path("lifetime/", include("socmap.lifetime.urls")),
     path("intel/", include("socmap.intel.urls")),
+    path("security/", include("socmap.security.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

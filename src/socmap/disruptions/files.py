@@ -127,13 +127,20 @@ def _value(value):
     return safe_cell(value)
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """A workbook with one sheet per ``(title, header, rows)``; the header is bold and frozen."""
+def xlsx_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], counter: list | None = None
+) -> bytes:
+    """A workbook with one sheet per ``(title, header, rows)``; the header is bold and frozen.
+    An export's workbook carries who made it and when (web.tables.stamp_workbook); ``counter``
+    (a one-item list) receives the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from socmap.web.tables import stamp_workbook
+
     workbook = Workbook(write_only=True)
+    stamp_workbook(workbook)
     bold = Font(bold=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
@@ -146,6 +153,8 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) 
         sheet.append(cells)
         for row in rows:
             sheet.append([_value(v) for v in row])
+            if counter is not None:
+                counter[0] += 1
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

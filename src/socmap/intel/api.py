@@ -501,7 +501,11 @@ def record_report(request, payload: ReportIn):
 
 @router.get("/reports/{int:report_id}", response=ReportDetailOut, summary="One report (no text)")
 def get_report(request, report_id: int):
-    return _detail(request, selectors.report_detail(request.user, report_id))
+    from socmap.security.access import guard_api_read
+
+    report = selectors.report_detail(request.user, report_id)
+    guard_api_read(request, report)
+    return _detail(request, report)
 
 
 @router.get(
@@ -510,7 +514,10 @@ def get_report(request, report_id: int):
     summary="The original text, for a cleared user (each reading is recorded)",
 )
 def read_original(request, report_id: int):
+    from socmap.security.access import guard_api_read
+
     report = selectors.report_detail(request.user, report_id)
+    guard_api_read(request, report)
     text = services.open_original(actor=request.user, report=report)
     return OriginalOut(reference=report.reference, classification=report.classification, text=text)
 

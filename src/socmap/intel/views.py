@@ -49,6 +49,7 @@ from socmap.orgs.models import OrganisationKind, Role
 from socmap.orgs.scoping import can_see, get_visible_or_404, organisations_in_scope
 from socmap.orgs.uploads import read_uploaded_text
 from socmap.people.models import Nominal
+from socmap.security.access import guard_read
 from socmap.web.tables import paginate
 
 FORMATS = ("csv", "xlsx")
@@ -181,6 +182,9 @@ def _report_context(request, report) -> dict:
 @login_required
 def report_detail(request, pk: int):
     report = selectors.report_detail(request.user, pk)
+    gate = guard_read(request, report)
+    if gate is not None:
+        return gate
     context = _report_context(request, report)
     if request.method == "POST":
         context["original"] = services.open_original(actor=request.user, report=report)

@@ -25,6 +25,7 @@ from socmap.people.forms import (
     split_relation,
 )
 from socmap.people.models import Nominal
+from socmap.security.access import guard_read
 from socmap.web.tables import csv_response, paginate, sorted_by
 
 SEARCH_RESULTS = 10
@@ -119,6 +120,9 @@ def nominal_list(request):
 @login_required
 def nominal_detail(request, pk: int):
     nominal = selectors.nominal_detail(request.user, pk)
+    gate = guard_read(request, nominal)
+    if gate is not None:
+        return gate
     return render(
         request,
         "people/nominal_detail.html",

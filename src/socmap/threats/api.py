@@ -456,7 +456,11 @@ def map_threat(request, payload: ThreatIn):
 
 @router.get("/{int:threat_id}", response=ThreatDetailOut, summary="One threat")
 def get_threat(request, threat_id: int):
-    return _threat(request, threat_id)
+    from socmap.security.access import guard_api_read
+
+    threat = _threat(request, threat_id)
+    guard_api_read(request, threat)
+    return threat
 
 
 @router.patch("/{int:threat_id}", response=ThreatDetailOut, summary="Change a threat's details")

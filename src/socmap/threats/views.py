@@ -23,6 +23,7 @@ from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
 from socmap.scoring.models import MethodologyVersion
 from socmap.scoring.selectors import assessment_timeline, overdue_reassessments
 from socmap.scoring.services import methodology_version
+from socmap.security.access import guard_read
 from socmap.threats import selectors, services
 from socmap.threats.forms import (
     EditThreatForm,
@@ -312,6 +313,9 @@ def _member_rows(user, threat: Threat) -> list[dict]:
 @login_required
 def threat_detail(request, pk: int):
     threat = selectors.threat_detail(request.user, pk)
+    gate = guard_read(request, threat)
+    if gate is not None:
+        return gate
     assessments = list(assessment_timeline(request.user, threat))
     latest = assessments[0] if assessments else None
     contributions = sorted(
