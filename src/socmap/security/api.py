@@ -10,6 +10,7 @@ from django.apps import apps
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from socmap.orgs.models import Restriction, Team, User
 from socmap.orgs.scoping import get_visible_or_404, permitted_restrictions
@@ -117,7 +118,7 @@ def restrict(request, payload: RestrictIn):
         people=_people(payload.people),
         teams=_teams(payload.teams),
     )
-    return 201, restriction
+    return Status(201, restriction)
 
 
 @router.put(
@@ -140,4 +141,4 @@ def change(request, restriction_id: int, payload: ChangeIn):
 def lift(request, payload: LiftIn):
     record = _record(request, payload)
     services.lift_restriction(actor=request.user, record=record, reason=payload.reason)
-    return 204, None
+    return Status(204, None)
