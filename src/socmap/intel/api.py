@@ -501,7 +501,7 @@ def record_report(request, payload: ReportIn):
 
 @router.get("/reports/{int:report_id}", response=ReportDetailOut, summary="One report (no text)")
 def get_report(request, report_id: int):
-    from socmap.security.access import guard_api_read
+    from socmap.security.reads import guard_api_read
 
     report = selectors.report_detail(request.user, report_id)
     guard_api_read(request, report)
@@ -514,7 +514,7 @@ def get_report(request, report_id: int):
     summary="The original text, for a cleared user (each reading is recorded)",
 )
 def read_original(request, report_id: int):
-    from socmap.security.access import guard_api_read
+    from socmap.security.reads import guard_api_read
 
     report = selectors.report_detail(request.user, report_id)
     guard_api_read(request, report)

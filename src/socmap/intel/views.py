@@ -49,7 +49,7 @@ from socmap.orgs.models import OrganisationKind, Role
 from socmap.orgs.scoping import can_see, get_visible_or_404, organisations_in_scope
 from socmap.orgs.uploads import read_uploaded_text
 from socmap.people.models import Nominal
-from socmap.security.access import guard_read
+from socmap.security.reads import guard_read
 from socmap.web.tables import paginate
 
 FORMATS = ("csv", "xlsx")

@@ -25,7 +25,7 @@ from socmap.people.forms import (
     split_relation,
 )
 from socmap.people.models import Nominal
-from socmap.security.access import guard_read
+from socmap.security.reads import guard_read
 from socmap.web.tables import csv_response, paginate, sorted_by
 
 SEARCH_RESULTS = 10

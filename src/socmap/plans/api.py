@@ -624,7 +624,7 @@ def my_work(request, within: int = 30):
 
 @router.get("/{int:plan_id}", response=PlanDetailOut, summary="One plan (what you may see of it)")
 def get_plan(request, plan_id: int):
-    from socmap.security.access import guard_api_read
+    from socmap.security.reads import guard_api_read
 
     plan = _plan(request, plan_id)
     guard_api_read(request, plan)

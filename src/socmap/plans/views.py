@@ -19,7 +19,7 @@ from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope
 from socmap.plans import exports, forms, rules, selectors, services
 from socmap.plans.models import Action, GainReferral, Objective, PlanPartner
 from socmap.plans.rules import ActionStatus, ProposalKind
-from socmap.security.access import guard_read
+from socmap.security.reads import guard_read
 from socmap.threats.selectors import threat_detail
 from socmap.web.tables import csv_response, paginate, xlsx_response
 

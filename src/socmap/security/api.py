@@ -1,6 +1,6 @@
 """API for restrictions: list those you are named in or look after, restrict a record, change
 who is named, lift a restriction. A restricted record's own reads (``GET`` of a threat,
-intelligence report, plan) need the ``X-Access-Reason`` header; see socmap/security/access.py."""
+intelligence report, plan) need the ``X-Access-Reason`` header; see socmap/security/reads.py."""
 
 from __future__ import annotations
 

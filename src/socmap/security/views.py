@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from socmap.errors import InvalidInput
 from socmap.orgs.models import Restriction
 from socmap.orgs.scoping import get_visible_or_404, restriction_of, visible_to
-from socmap.security import access, services
+from socmap.security import reads, services
 from socmap.security.forms import ChangeRestrictionForm, LiftForm, ReasonForm, RestrictForm
 
 
@@ -75,7 +75,7 @@ def access_reason(request, record_type: str, pk: int):
         except InvalidInput as invalid:
             _apply(form, invalid)
         else:
-            access.remember_reason(request, record, reason)
+            reads.remember_reason(request, record, reason)
             return redirect(_safe_next(request, form.cleaned_data["next"], fallback))
     return render(
         request,
@@ -108,7 +108,7 @@ def restrict(request, record_type: str, pk: int):
         except InvalidInput as invalid:
             _apply(form, invalid)
         else:
-            access.remember_reason(request, record, data["reason"])
+            reads.remember_reason(request, record, data["reason"])
             messages.success(request, f"{record} is now restricted.")
             return redirect(_record_url(record))
     return render(
@@ -124,7 +124,7 @@ def restriction_list(request):
     """The restrictions the user is named in, and those their organisation's administrators
     look after (names and people only: the records stay hidden from who is not named)."""
     inside = visible_to(request.user, Restriction.objects.all()).filter(
-        pk__in=access.permitted_restrictions(request.user)
+        pk__in=reads.permitted_restrictions(request.user)
     )
     managed = Restriction.objects.none()
     if request.user.has_role("administrator"):

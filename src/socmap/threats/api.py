@@ -456,7 +456,7 @@ def map_threat(request, payload: ThreatIn):
 
 @router.get("/{int:threat_id}", response=ThreatDetailOut, summary="One threat")
 def get_threat(request, threat_id: int):
-    from socmap.security.access import guard_api_read
+    from socmap.security.reads import guard_api_read
 
     threat = _threat(request, threat_id)
     guard_api_read(request, threat)

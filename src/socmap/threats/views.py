@@ -23,7 +23,7 @@ from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
 from socmap.scoring.models import MethodologyVersion
 from socmap.scoring.selectors import assessment_timeline, overdue_reassessments
 from socmap.scoring.services import methodology_version
-from socmap.security.access import guard_read
+from socmap.security.reads import guard_read
 from socmap.threats import selectors, services
 from socmap.threats.forms import (
     EditThreatForm,
