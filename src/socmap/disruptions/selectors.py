@@ -259,9 +259,7 @@ class LinkedVisibility:
                 self._visible[model] = None  # everything
             else:
                 self._visible[model] = set(
-                    visible_to(self.user, model._default_manager.all()).values_list(
-                        "pk", flat=True
-                    )
+                    visible_to(self.user, model._default_manager.all()).values_list("pk", flat=True)
                 )
         return self._visible[model]
 

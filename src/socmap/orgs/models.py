@@ -349,9 +349,7 @@ class Restriction(models.Model):
     name = models.CharField(
         max_length=120, help_text="The operation or reason, e.g. 'Operation Kestrel'."
     )
-    owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="restrictions"
-    )
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="restrictions")
     people = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="restrictions"
     )

@@ -174,9 +174,7 @@ class ReviewForm(forms.Form):
 class ProposalForm(forms.Form):
     board = forms.ModelChoiceField(label="Tasking meeting", queryset=None, required=False)
     kind = forms.ChoiceField(label="Proposal", choices=ProposalKind.choices, required=False)
-    tier = forms.ChoiceField(
-        label="New tier", choices=[("", "—"), *Tier.choices], required=False
-    )
+    tier = forms.ChoiceField(label="New tier", choices=[("", "—"), *Tier.choices], required=False)
     owner = forms.ModelChoiceField(label="New owner", queryset=None, required=False)
     lro = UserChoice(label="New LRO", queryset=User.objects.none(), required=False)
     archive_reason = forms.ChoiceField(

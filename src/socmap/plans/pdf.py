@@ -86,9 +86,14 @@ def pack_pdf(pack: TaskingPack, exported_by: str = "") -> bytes:
         _table(
             ["Proposal", "Threat", "Proposed", "Why", "By", "Status"],
             [
-                [p.reference, f"{p.threat.reference} {p.threat.name}", p.proposed_change,
-                 p.reason, p.proposed_by.display_name if p.proposed_by else "System",
-                 p.get_status_display()]
+                [
+                    p.reference,
+                    f"{p.threat.reference} {p.threat.name}",
+                    p.proposed_change,
+                    p.reason,
+                    p.proposed_by.display_name if p.proposed_by else "System",
+                    p.get_status_display(),
+                ]
                 for p in pack.proposals
             ],
             styles,
@@ -150,10 +155,13 @@ def pack_pdf(pack: TaskingPack, exported_by: str = "") -> bytes:
         _table(
             ["When", "Proposal", "Outcome", "Reason", "Decided by"],
             [
-                [timezone.localtime(d.decided_at).strftime("%d %b %Y"),
-                 f"{d.proposal.reference}: {d.proposal.proposed_change}",
-                 d.get_outcome_display(), d.reason,
-                 d.decided_by.display_name if d.decided_by else "System"]
+                [
+                    timezone.localtime(d.decided_at).strftime("%d %b %Y"),
+                    f"{d.proposal.reference}: {d.proposal.proposed_change}",
+                    d.get_outcome_display(),
+                    d.reason,
+                    d.decided_by.display_name if d.decided_by else "System",
+                ]
                 for d in pack.decisions
             ],
             styles,

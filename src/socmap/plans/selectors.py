@@ -518,9 +518,7 @@ def my_work(user, *, within: int = 30, today: dt.date | None = None) -> MyWork:
     for plan in due:
         plan.days_overdue = rules.days_overdue(plan.next_review_due, today)
     awaiting = list(
-        referrals_visible_to(user).filter(
-            plan__threat__lro=user, answer=rules.GainAnswer.AWAITING
-        )
+        referrals_visible_to(user).filter(plan__threat__lro=user, answer=rules.GainAnswer.AWAITING)
     )
     return MyWork(led, actions, due, awaiting)
 
@@ -608,8 +606,8 @@ def tasking_pack(user, board: Organisation, *, today: dt.date | None = None) -> 
     }
     for threat in threats:
         threat.board_plan = plans.get(threat.pk)
-        threat.uncovered = uncovered_of(threat.board_plan) if threat.board_plan else list(
-            FourP.values
+        threat.uncovered = (
+            uncovered_of(threat.board_plan) if threat.board_plan else list(FourP.values)
         )
         threat.review_overdue = bool(
             threat.board_plan and rules.days_overdue(threat.board_plan.next_review_due, today)

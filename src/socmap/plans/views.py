@@ -765,4 +765,3 @@ def briefing_area(request, pk: int):
         "plans/briefing.html",
         {"area": area, "items": items, "submit": services.intelligence_submission()},
     )
-

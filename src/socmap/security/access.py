@@ -3,7 +3,7 @@
 Columns, codes and how to add a route: socmap/security/matrix.py and docs/security.md.
 """
 
-from socmap.security.matrix import ANYONE, INVALID
+from socmap.security.matrix import ANYONE, INVALID, SEES
 
 RECORDS = {"restriction": lambda world: world["restriction"]}
 
@@ -21,6 +21,10 @@ EXPECT = {
         "restriction",
         INVALID,
     ),
+    "security:two-factor": ANYONE,
+    "security:two-factor-requirements": ANYONE,  # every column's viewer is an administrator
+    "security:two-factor-verify": "302 302 302 302 302 302 302",  # nothing to verify yet
+    "security:user": ("user", SEES),
     "security:access-reason": ("threat", "302 404 404 302 302 302 404", _threat_ref),
     "security:lift": ("threat", "404 404 404 404 404 404 404", _threat_ref),
     "security:restrict": ("threat", "200 404 404 200 200 403 404", _threat_ref),

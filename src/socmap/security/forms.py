@@ -64,3 +64,35 @@ class LiftForm(forms.Form):
         max_length=2000,
         help_text="Why everyone in scope may now see the record; audited.",
     )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=20,
+        label="Code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="The six digits your authenticator app shows now, or a recovery code.",
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+class RequirementForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[("", "Everyone")],
+        required=False,
+        help_text="Leave as 'Everyone' to require it of every user of the organisation.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from socmap.orgs.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Everyone"), *Role.CHOICES]
+
+
+class AdminReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why (audited), e.g. 'identity checked by phone'.",
+    )

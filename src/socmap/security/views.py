@@ -207,3 +207,182 @@ def lift(request, record_type: str, pk: int):
         {"record": record, "restriction": restriction, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --------------------------------------------------------------------------- second factor
+
+
+def _segno_svg(uri: str) -> str:
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(
+        out,
+        kind="svg",
+        scale=4,
+        xmldecl=False,
+        svgns=True,
+        title="QR code for your authenticator app",
+    )
+    return out.getvalue().decode()
+
+
+@login_required
+def two_factor_page(request):
+    """Your second factor: enrol (QR code or secret, then a code), or see that it is on."""
+    from base64 import b32encode
+
+    from django.utils.safestring import mark_safe
+
+    from socmap.security import two_factor
+    from socmap.security.forms import CodeForm
+
+    user = request.user
+    enrolled = two_factor.has_second_factor(user)
+    context = {"enrolled": enrolled, "required": two_factor.is_required(user)}
+    if not enrolled:
+        device = two_factor.pending_device(user)
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                codes = two_factor.enrol(user=user, code=form.cleaned_data["code"])
+            except InvalidInput as invalid:
+                _apply(form, invalid)
+            else:
+                from django_otp import login as otp_login
+
+                otp_login(request, two_factor.confirmed_device(user))
+                return render(request, "security/recovery_codes.html", {"codes": codes})
+        secret = b32encode(device.bin_key).decode().rstrip("=")
+        context.update(
+            form=form,
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            qr=mark_safe(_segno_svg(device.config_url)),  # noqa: S308  (segno's own SVG)
+        )
+    return render(
+        request,
+        "security/two_factor.html",
+        context,
+        status=400 if context.get("form") is not None and context["form"].errors else 200,
+    )
+
+
+@login_required
+def two_factor_verify(request):
+    from django_otp import login as otp_login
+
+    from socmap.security import two_factor
+    from socmap.security.forms import CodeForm
+
+    if not two_factor.has_second_factor(request.user) or request.user.is_verified():
+        return redirect(_safe_next(request, request.GET.get("next", ""), "/"))
+    form = CodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_factor.verify(user=request.user, code=form.cleaned_data["code"])
+        except InvalidInput as invalid:
+            _apply(form, invalid)
+        else:
+            otp_login(request, device)
+            return redirect(_safe_next(request, form.cleaned_data["next"], "/"))
+    return render(
+        request,
+        "security/two_factor_verify.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What django-axes answers while a username or an address is locked out (429)."""
+    from django.conf import settings
+
+    minutes = int(float(settings.AXES_COOLOFF_TIME) * 60)
+    return render(request, "security/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+def user_security(request, username: str):
+    """An administrator's view of a user's sign-in security: lockout, second factor."""
+    from socmap.orgs.models import User
+    from socmap.security import two_factor
+    from socmap.security.forms import AdminReasonForm
+
+    if not request.user.has_role("administrator"):
+        raise PermissionDenied("Only administrators may manage sign-in security.")
+    user = get_visible_or_404(
+        request.user, User.objects.select_related("organisation"), username__iexact=username
+    )
+    form = AdminReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "unlock":
+                two_factor.unlock(actor=request.user, user=user, reason=form.cleaned_data["reason"])
+                messages.success(request, f"{user.username} may sign in again.")
+            elif action == "reset":
+                two_factor.reset_second_factor(
+                    actor=request.user, user=user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{user.username} will set up a second factor again.")
+            else:
+                raise InvalidInput("Choose to unlock the account or reset its second factor.")
+        except InvalidInput as invalid:
+            _apply(form, invalid)
+        else:
+            return redirect("security:user", username=user.username)
+    return render(
+        request,
+        "security/user_security.html",
+        {
+            "subject": user,
+            "form": form,
+            "locked": two_factor.is_locked_out(user),
+            "enrolled": two_factor.has_second_factor(user),
+            "required": two_factor.is_required(user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def requirements(request):
+    """Administrators require a second factor for their organisation, or a role in it."""
+    from socmap.orgs.scoping import ScopeLevel, scope_for
+    from socmap.security import two_factor
+    from socmap.security.forms import RequirementForm
+    from socmap.security.models import TwoFactorRequirement
+
+    if not request.user.has_role("administrator"):
+        raise PermissionDenied("Only administrators may set second-factor requirements.")
+    national = scope_for(request.user).level == ScopeLevel.NATIONAL
+    rows = TwoFactorRequirement.objects.select_related("organisation")
+    if not national:
+        rows = rows.filter(organisation_id=request.user.organisation_id)
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST":
+        drop = request.POST.get("drop")
+        try:
+            if drop:
+                two_factor.drop_requirement(
+                    actor=request.user, requirement=get_object_or_404(rows, pk=drop)
+                )
+            elif form.is_valid():
+                two_factor.require_second_factor(
+                    actor=request.user,
+                    organisation=request.user.organisation,
+                    role=form.cleaned_data["role"],
+                )
+        except InvalidInput as invalid:
+            _apply(form, invalid)
+        else:
+            if drop or form.is_valid():
+                return redirect("security:two-factor-requirements")
+    return render(
+        request,
+        "security/requirements.html",
+        {"rows": rows, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -21,6 +21,7 @@ NAVIGATION = (
     ("Populations", "orgs:population-list", ()),
     ("Users", "orgs:user-list", (Role.ADMINISTRATOR,)),
     ("Audit trail", "audit:event-list", (Role.ADMINISTRATOR, Role.INSPECTOR)),
+    ("Restrictions", "security:restrictions", ()),
     ("API", "api-1.0.0:openapi-view", ()),
 )
 
