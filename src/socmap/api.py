@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
+from socmap.concurrency import Conflict
 from socmap.errors import ImportRejected, InvalidInput
 from socmap.orgs.services import user_for_token
 
@@ -53,6 +54,15 @@ def _import_rejected(request, exc: ImportRejected):
             ],
         },
         status=400,
+    )
+
+
+@api.exception_handler(Conflict)
+def _conflict(request, exc: Conflict):
+    return api.create_response(
+        request,
+        {"detail": exc.summary(), "version": exc.current, "errors": exc.field_errors},
+        status=409,
     )
 
 

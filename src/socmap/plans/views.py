@@ -181,7 +181,11 @@ def plan_edit(request, pk: int):
     plan = _managed(request, selectors.plan_detail(request.user, pk))
     form = forms.PlanForm(
         request.POST or None,
-        initial={"review_interval_days": plan.review_interval_days, "look_for": plan.look_for},
+        initial={
+            "review_interval_days": plan.review_interval_days,
+            "look_for": plan.look_for,
+            "version": plan.version,
+        },
     )
     return _submit(
         request,
@@ -192,6 +196,7 @@ def plan_edit(request, pk: int):
             review_interval_days=d["review_interval_days"],
             look_for=d["look_for"],
             reason=d["reason"],
+            version=d.get("version"),
         ),
         done="The plan has been updated.",
         then=("plans:detail", plan.pk),
@@ -296,6 +301,7 @@ def action_edit(request, pk: int):
                 "owner_user": action.owner_user_id,
                 "owner_organisation": action.owner_organisation_id,
                 "due_on": action.due_on,
+                "version": action.version,
                 "status": action.status,
                 "outcome": action.outcome,
             },
@@ -307,7 +313,8 @@ def action_edit(request, pk: int):
 
     elif services.may_report_on(request.user, action):
         form = forms.ActionReportForm(
-            request.POST or None, initial={"status": action.status, "outcome": action.outcome}
+            request.POST or None,
+            initial={"status": action.status, "outcome": action.outcome, "version": action.version},
         )
 
         def run(d):

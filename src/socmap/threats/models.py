@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from socmap.concurrency import Versioned
+
 
 class CrimeType(models.Model):
     """A crime type from the reference list (``fixtures/crime_types.yaml``)."""
@@ -58,7 +60,7 @@ class ArchiveReason(models.TextChoices):
     NOT_ADOPTED = "not_adopted", "Assessed and not adopted"
 
 
-class Threat(models.Model):
+class Threat(Versioned):
     kind = models.CharField(max_length=20, choices=ThreatKind.choices)
     name = models.CharField(max_length=200, help_text="The name the threat is known by.")
     description = models.TextField(blank=True)

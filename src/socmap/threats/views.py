@@ -370,6 +370,7 @@ def threat_edit(request, pk: int):
                 actor=request.user,
                 threat=threat,
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
                 **form.threat_fields(),
             )
         except InvalidInput as invalid:
@@ -388,7 +389,9 @@ def threat_edit(request, pk: int):
 @login_required
 def threat_status(request, pk: int):
     threat = _changeable(request, pk)
-    form = StatusForm(request.POST or None, threat=threat, user=request.user)
+    form = StatusForm(
+        request.POST or None, threat=threat, user=request.user, initial={"version": threat.version}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -399,6 +402,7 @@ def threat_status(request, pk: int):
                 reason=data["reason"],
                 archive_reason=data["archive_reason"],
                 merged_into=data["merged_into"],
+                version=data["version"],
             )
         except InvalidInput as invalid:
             _apply_errors(form, invalid)
