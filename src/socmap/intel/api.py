@@ -411,7 +411,7 @@ def _threat(request, reference: str | None, field: str = "threat"):
     digits = reference.strip().rsplit("-", 1)[-1].lstrip("0")
     threat = (
         threats_visible_to(request.user).filter(pk=int(digits)).first()
-        if digits.isdigit()
+        if digits.isascii() and digits.isdigit() and len(digits) <= 12
         else None
     )
     if threat is None:
@@ -492,7 +492,7 @@ def record_report(request, payload: ReportIn):
         source_organisation=_organisation(payload.source_organisation, "source_organisation"),
         source_identifying=payload.source_identifying,
         nominals=_nominals(request, payload.nominals),
-        threats=[_threat(request, t, "threats") for t in payload.threats],
+        threats=[_threat(request, t or "-", "threats") for t in payload.threats],
         external_reference=payload.external_reference,
         owner=_organisation(payload.owner, "owner"),
     )
