@@ -5,6 +5,7 @@ from ``socmap create-api-token``. Service errors become the same messages the pa
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -64,6 +65,22 @@ def _conflict(request, exc: Conflict):
         {"detail": exc.summary(), "version": exc.current, "errors": exc.field_errors},
         status=409,
     )
+
+
+BAD_VALUE = (
+    "A value is too large, too long or not allowed (a number beyond the database's range, a "
+    "NUL character): check what you sent. Nothing was changed."
+)
+
+
+@api.exception_handler(DataError)
+def _bad_value(request, exc):
+    return api.create_response(request, {"detail": BAD_VALUE}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    return api.create_response(request, {"detail": BAD_VALUE}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "socmap.security.middleware.BadInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "socmap.orgs.middleware.AbsoluteSessionLimitMiddleware",
@@ -189,6 +190,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_MAX_UPLOAD_BYTES = int(os.environ.get("SOCMAP_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Any request body beyond this is refused (413) before it is read; a little above the upload
+# limit so that a file at the limit and its form fields still fit. The reverse proxy should
+# refuse the same (client_max_body_size) so that big bodies never reach socmap at all.
+SOCMAP_MAX_REQUEST_BYTES = int(
+    os.environ.get("SOCMAP_MAX_REQUEST_BYTES", str(SOCMAP_MAX_UPLOAD_BYTES + 1024 * 1024))
+)
 # Days a submitted disruption claim may wait before it is overdue for validation.
 SOCMAP_DISRUPTION_VALIDATION_DAYS = int(os.environ.get("SOCMAP_DISRUPTION_VALIDATION_DAYS", "28"))
 

@@ -42,10 +42,16 @@ def _header(cells: Sequence) -> list[str]:
 
 
 def _read_csv(text: str) -> tuple[list[dict[str, str]], list[int]]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     rows, lines, problems = [], [], []
-    for cells in reader:
+    try:
+        cells_by_line = list(reader)
+    except csv.Error as broken:
+        raise ImportRejected(
+            [RowError(reader.line_num or 1, "", f"The file is not valid CSV: {broken}.")]
+        ) from broken
+    for cells in cells_by_line:
         if not any(c.strip() for c in cells):
             continue
         if header is None:

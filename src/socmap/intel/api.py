@@ -3,8 +3,6 @@ audited endpoint for cleared users), sanitised copies and their sharing, clearan
 report queue, SARs and packages, ACRO checks, the process measures and imports. Thin: parse,
 call a selector or a service. Records outside scope answer 404."""
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +16,7 @@ from socmap.intel import selectors, services
 from socmap.intel.models import IntelClearance, TriggerStatus
 from socmap.orgs.models import Organisation, User
 from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
-from socmap.orgs.uploads import read_uploaded_text
+from socmap.orgs.uploads import csv_dict_rows, read_uploaded_text
 from socmap.people.models import Nominal
 from socmap.threats.models import CrimeType
 from socmap.threats.selectors import threats_visible_to
@@ -825,7 +823,7 @@ def import_file(
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise InvalidInput({"kind": [f"Import one of {', '.join(IMPORTERS)}."]})
-    rows = list(csv.DictReader(io.StringIO(read_uploaded_text(file))))
+    rows = csv_dict_rows(read_uploaded_text(file))
     result = importer(
         actor=request.user,
         rows=rows,

@@ -47,6 +47,56 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+class BadInputMiddleware:
+    """Hostile input the forms and schemas let through is refused as bad input, never a
+    server error: a NUL character anywhere in the request (PostgreSQL cannot store one), a
+    request body beyond ``SOCMAP_MAX_REQUEST_BYTES`` (refused before it is read), and a
+    value the database cannot hold (a number beyond its range) - 400 or 413 with a message,
+    and the transaction that met it rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "SOCMAP_MAX_REQUEST_BYTES", None)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if limit and length.isdigit() and int(length) > limit:
+            return _refuse(
+                request, 413, f"The request is {int(length):,} bytes; the limit is {limit:,}."
+            )
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return _refuse(request, 400, "NUL characters are not allowed.")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith(
+            "multipart/"
+        ):
+            body = request.body  # bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
+            urlencoded = content_type.startswith("application/x-www-form-urlencoded")
+            if b"\x00" in body or b"\\u0000" in body or (urlencoded and b"%00" in body):
+                return _refuse(request, 400, "NUL characters are not allowed.")
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if isinstance(exception, DataError | OverflowError):
+            return _refuse(
+                request,
+                400,
+                "A value is too large, too long or not allowed: check what you entered. "
+                "Nothing was changed.",
+            )
+        return None
+
+
+def _refuse(request, status: int, message: str):
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "security/bad_input.html", {"message": message}, status=status)
+
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
