@@ -137,7 +137,9 @@ class Verification:
         return self.broken is None
 
 
-def verify(*, anchor: tuple[int, str] | None = None, progress=None) -> Verification:
+def verify(
+    *, anchor: tuple[int, str] | None = None, progress=None, using: str = "default"
+) -> Verification:
     """Walk the chain from its first entry; stop at the first broken link.
 
     ``anchor`` is a (sequence, hash) pair noted down earlier (``socmap verify-audit`` prints
@@ -153,7 +155,7 @@ def verify(*, anchor: tuple[int, str] | None = None, progress=None) -> Verificat
             checked, expected - 1, previous, BrokenLink(sequence, event_id, problem)
         )
 
-    events = AuditEvent.objects.order_by("sequence").only(
+    events = AuditEvent.objects.using(using).order_by("sequence").only(
         "id", "previous_hash", "entry_hash", *CHAINED_FIELDS
     )
     for event in events.iterator(chunk_size=2000):

@@ -67,9 +67,7 @@ class BadInputMiddleware:
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             return _refuse(request, 400, "NUL characters are not allowed.")
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith(
-            "multipart/"
-        ):
+        if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
             body = request.body  # bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
             urlencoded = content_type.startswith("application/x-www-form-urlencoded")
             if b"\x00" in body or b"\\u0000" in body or (urlencoded and b"%00" in body):
