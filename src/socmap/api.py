@@ -108,6 +108,7 @@ def _add_routers() -> None:
     from socmap.orgs.api import router as orgs_router
     from socmap.people.api import router as people_router
     from socmap.plans.api import router as plans_router
+    from socmap.retention.api import router as retention_router
     from socmap.scoring.api import router as scoring_router
     from socmap.security.api import router as security_router
     from socmap.threats.api import router as threats_router
@@ -122,6 +123,7 @@ def _add_routers() -> None:
     api.add_router("/lifetime", lifetime_router)
     api.add_router("/intel", intel_router)
     api.add_router("/security", security_router)
+    api.add_router("/retention", retention_router)
 
 
 _add_routers()

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "socmap.lifetime",
     "socmap.intel",
     "socmap.security",
+    "socmap.retention",
     "socmap.web",
 ]
 

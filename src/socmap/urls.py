@@ -15,6 +15,7 @@ urlpatterns = [
     path("lifetime/", include("socmap.lifetime.urls")),
     path("intel/", include("socmap.intel.urls")),
     path("security/", include("socmap.security.urls")),
+    path("retention/", include("socmap.retention.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

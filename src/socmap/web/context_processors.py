@@ -22,6 +22,7 @@ NAVIGATION = (
     ("Users", "orgs:user-list", (Role.ADMINISTRATOR,)),
     ("Audit trail", "audit:event-list", (Role.ADMINISTRATOR, Role.INSPECTOR)),
     ("Restrictions", "security:restrictions", ()),
+    ("Retention", "retention:queue", (Role.ADMINISTRATOR, Role.ANALYST, Role.OFFENDER_MANAGER)),
     ("API", "api-1.0.0:openapi-view", ()),
 )
 
