@@ -28,9 +28,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def five_events(wiltshire_analyst):
     return [
-        record_event(actor=wiltshire_analyst, action="threat.viewed", target_type="threats.threat",
-                     target_id=str(n), target_repr=f"OCG-00000{n}", changes={"n": n, "x": [1.5]},
-                     reason="Tasking meeting")
+        record_event(
+            actor=wiltshire_analyst,
+            action="threat.viewed",
+            target_type="threats.threat",
+            target_id=str(n),
+            target_repr=f"OCG-00000{n}",
+            changes={"n": n, "x": [1.5]},
+            reason="Tasking meeting",
+        )
         for n in range(1, 6)
     ]
 
@@ -180,8 +186,10 @@ def test_a_rebuilt_chain_is_found_with_the_head_noted_down(five_events):
             "sequence"
         ):
             digest = chain.entry_hash(chain.fields_of(event), previous)
-            raw("UPDATE audit_auditevent SET previous_hash = %s, entry_hash = %s WHERE id = %s",
-                [previous, digest, event.pk])
+            raw(
+                "UPDATE audit_auditevent SET previous_hash = %s, entry_hash = %s WHERE id = %s",
+                [previous, digest, event.pk],
+            )
             previous = digest
     # Then the chain is self-consistent, but the noted head no longer matches
     assert _verify()[0] == 0
@@ -215,8 +223,10 @@ def test_an_empty_trail_verifies():
 def test_concurrent_writers_never_fork_the_chain(wiltshire_analyst):
     """Eight threads, each with its own database connection, append events at once."""
     if connection.vendor != "postgresql":
-        print("SKIPPED on SQLite: one in-memory test database cannot take concurrent writers; "
-              "SQLite's BEGIN IMMEDIATE serialises writers (settings.py)")
+        print(
+            "SKIPPED on SQLite: one in-memory test database cannot take concurrent writers; "
+            "SQLite's BEGIN IMMEDIATE serialises writers (settings.py)"
+        )
         pytest.skip("needs PostgreSQL for truly concurrent connections")
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
@@ -242,3 +252,31 @@ def test_concurrent_writers_never_fork_the_chain(wiltshire_analyst):
     assert result.ok, result.broken
     sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
     assert sequences == list(range(1, len(sequences) + 1))
+
+
+# --------------------------------------------------------------------------- the search page
+
+
+def test_the_audit_search_finds_entries_by_text_and_exports_them(
+    client_for, nca_admin, wiltshire_analyst
+):
+    record_event(
+        actor=wiltshire_analyst,
+        action="threat.viewed",
+        target_repr="Kestrel network",
+        reason="Tasking meeting",
+    )
+    record_event(
+        actor=wiltshire_analyst,
+        action="threat.viewed",
+        target_repr="Osprey crew",
+        changes={"note": "needle in the changes"},
+    )
+    client = client_for(nca_admin)
+    page = client.get("/audit/?q=kestrel")
+    assert b"Kestrel network" in page.content and b"Osprey crew" not in page.content
+    assert b"Osprey crew" in client.get("/audit/?q=needle").content
+    xlsx = client.get("/audit/?q=needle&format=xlsx")
+    assert xlsx.status_code == 200 and "nca-admin" in xlsx["Content-Disposition"]
+    api = client.get("/api/audit?q=tasking").json()["items"]
+    assert [e["target"] for e in api] == ["Kestrel network"]
