@@ -182,3 +182,11 @@ def test_the_api_cannot_restrict_an_unseen_record(
     assert response.status_code == 404
     threat.refresh_from_db()
     assert threat.restriction is None
+
+
+def test_a_report_only_on_a_restricted_threat_asks_why_too(
+    client_for, restricted_threat, kestrel_officer, make_report
+):
+    report = make_report(kestrel_officer, threats=[restricted_threat])
+    response = client_for(kestrel_officer).get(reverse("intel:report", args=[report.pk]))
+    assert response.status_code == 302 and "/reason/" in response["Location"]

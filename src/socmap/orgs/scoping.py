@@ -190,9 +190,17 @@ def visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
 
 def restriction_of(record: models.Model):
     """The restriction that covers ``record`` itself or the record it hangs off (the first
-    found along its single-valued paths), or ``None``."""
+    found along its paths; through a many-valued path, only when every linked record is
+    restricted), or ``None``."""
     for path in restriction_paths(type(record)):
         if _is_many_valued(type(record), path):
+            # hidden only when every linked record is restricted: then it is restricted too
+            from socmap.orgs.models import Restriction
+
+            linked = type(record)._default_manager.filter(pk=record.pk).values_list(path, flat=True)
+            ids = list(linked)
+            if ids and None not in ids:
+                return Restriction.objects.filter(pk__in=ids).order_by("pk").first()
             continue
         value = record
         for part in path.split("__"):
