@@ -3,7 +3,7 @@ operation answers a server error (5xx), whatever it is sent, signed in as a nati
 holding every role (so the most code is reached) with a bearer token.
 
 The number of generated cases per operation is bounded so that the default suite stays fast
-(``SOCMAP_FUZZ_EXAMPLES``, default 3); ``make fuzz`` runs a longer pass.
+(``SOCMAP_FUZZ_EXAMPLES``, default 2); ``make fuzz`` runs a longer pass.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 
 from socmap.api import api
 
-EXAMPLES = int(os.environ.get("SOCMAP_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("SOCMAP_FUZZ_EXAMPLES", "2"))
 # The default suite runs the random (fuzzing) phase only; ``make fuzz`` (SOCMAP_FUZZ_FULL=1)
 # adds schemathesis's coverage phase (boundary values of every parameter) and the examples.
 FULL = os.environ.get("SOCMAP_FUZZ_FULL") == "1"

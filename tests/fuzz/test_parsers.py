@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from socmap.errors import ImportRejected, InvalidInput
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = int(os.environ.get("SOCMAP_HYPOTHESIS_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SOCMAP_HYPOTHESIS_EXAMPLES", "15"))
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )

@@ -317,7 +317,9 @@ def _visible(user, tagged) -> dict[str, set[int]]:
 
 def build() -> World:
 
-    call_command("demo-data", "--forces", "3", "--seed", "2026", stdout=StringIO())
+    call_command(
+        "demo-data", "--forces", "3", "--seed", "2026", "--scale", "0.02", stdout=StringIO()
+    )
     reg = registry()
     wiltshire = Organisation.objects.get(short_name="Wiltshire")
     shared_partner = _partner("Access Partner Shared", wiltshire)
