@@ -51,7 +51,12 @@ HOSTILE = st.sampled_from(
         "é" * 300,
     ]
 )
-VALUE = st.one_of(HOSTILE, st.text(max_size=60))
+# Rows handed to the importers come from files (decode_csv_bytes refuses a NUL byte) or the
+# API (BadInputMiddleware refuses NUL): they never hold one, so the row values leave it out.
+VALUE = st.one_of(
+    HOSTILE.filter(lambda v: "\x00" not in v),
+    st.text(max_size=60, alphabet=st.characters(blacklist_characters="\x00")),
+)
 
 
 def rows_of(columns, max_rows=3):

@@ -41,17 +41,22 @@ def _header(cells: Sequence) -> list[str]:
     return [str(c if c is not None else "").strip().lower().replace(" ", "_") for c in cells]
 
 
-def _read_csv(text: str) -> tuple[list[dict[str, str]], list[int]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    rows, lines, problems = [], [], []
+def _cells(reader):
+    """The reader's rows; a malformed file (a stray quote or carriage return) is a clear
+    rejection at the line where it breaks, not a crash."""
     try:
-        cells_by_line = list(reader)
+        yield from reader
     except csv.Error as broken:
         raise ImportRejected(
             [RowError(reader.line_num or 1, "", f"The file is not valid CSV: {broken}.")]
         ) from broken
-    for cells in cells_by_line:
+
+
+def _read_csv(text: str) -> tuple[list[dict[str, str]], list[int]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    rows, lines, problems = [], [], []
+    for cells in _cells(reader):
         if not any(c.strip() for c in cells):
             continue
         if header is None:

@@ -7,6 +7,11 @@ from socmap.security.matrix import ANYONE, INVALID, SEES
 
 RECORDS = {"nominal": "people.Nominal", "association": "people.Association"}
 
+
+def _unlink(association) -> dict:
+    return {"pk": association.source_id, "association_pk": association.pk}
+
+
 EXPECT = {
     # columns: own same_region other_region rocu national partner_shared partner_unshared
     "DELETE /api/people/associations/{association_id}": (
@@ -36,5 +41,5 @@ EXPECT = {
     "people:link": ("nominal", SEES),
     "people:list": ANYONE,
     "people:search": ANYONE,
-    "people:unlink": ("association", "200 404 404 200 200 404 404"),
+    "people:unlink": ("association", "200 404 404 200 200 404 404", _unlink),
 }
