@@ -214,6 +214,9 @@ def test_the_production_settings_pass_the_deployment_checks_with_no_warning(tmp_
         "SOCMAP_VAR_DIR": str(tmp_path),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path}/check.sqlite3"),
     }
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests' harness, not a deployment
     result = subprocess.run(  # noqa: S603
         [
             sys.executable,
