@@ -10,7 +10,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_FORCES ?= 6
 DEMO_SEED   ?= 2026
 
-.PHONY: demo test install chromium lint check serve bench clean-demo
+.PHONY: demo test install chromium lint check serve bench fuzz clean-demo
 
 $(STAMP): pyproject.toml
 	@echo "==> Creating the virtual environment in $(VENV) and installing socmap"
@@ -59,6 +59,10 @@ bench: install
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/linkage_bench.py
 	$(BIN)/python bench/search.py --nominals 250000
+
+fuzz: install
+	@echo "==> Fuzzing the API with schemathesis (every phase, $${SOCMAP_FUZZ_EXAMPLES:-40} cases per operation) and the parsers with hypothesis"
+	SOCMAP_FUZZ_FULL=1 SOCMAP_FUZZ_EXAMPLES=$${SOCMAP_FUZZ_EXAMPLES:-40} SOCMAP_HYPOTHESIS_EXAMPLES=$${SOCMAP_HYPOTHESIS_EXAMPLES:-300} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 clean-demo:
 	rm -f var/socmap.sqlite3 var/socmap.sqlite3-wal var/socmap.sqlite3-shm

@@ -5,11 +5,13 @@ from ``socmap create-api-token``. Service errors become the same messages the pa
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
+from socmap.concurrency import Conflict
 from socmap.errors import ImportRejected, InvalidInput
 from socmap.orgs.services import user_for_token
 
@@ -56,6 +58,31 @@ def _import_rejected(request, exc: ImportRejected):
     )
 
 
+@api.exception_handler(Conflict)
+def _conflict(request, exc: Conflict):
+    return api.create_response(
+        request,
+        {"detail": exc.summary(), "version": exc.current, "errors": exc.field_errors},
+        status=409,
+    )
+
+
+BAD_VALUE = (
+    "A value is too large, too long or not allowed (a number beyond the database's range, a "
+    "NUL character): check what you sent. Nothing was changed."
+)
+
+
+@api.exception_handler(DataError)
+def _bad_value(request, exc):
+    return api.create_response(request, {"detail": BAD_VALUE}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    return api.create_response(request, {"detail": BAD_VALUE}, status=400)
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "You may not do that."}, status=403)
@@ -84,8 +111,10 @@ def _add_routers() -> None:
     from socmap.performance.api import router as performance_router
     from socmap.plans.api import router as plans_router
     from socmap.profiles.api import router as profiles_router
+    from socmap.retention.api import router as retention_router
     from socmap.scoring.api import router as scoring_router
     from socmap.search.api import router as search_router
+    from socmap.security.api import router as security_router
     from socmap.threats.api import router as threats_router
 
     api.add_router("/", orgs_router)
@@ -101,6 +130,8 @@ def _add_routers() -> None:
     api.add_router("/performance", performance_router)
     api.add_router("/profiles", profiles_router)
     api.add_router("/search", search_router)
+    api.add_router("/security", security_router)
+    api.add_router("/retention", retention_router)
 
 
 _add_routers()

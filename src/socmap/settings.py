@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "socmap.orgs",
     "socmap.audit",
     "socmap.people",
@@ -61,6 +65,8 @@ INSTALLED_APPS = [
     "socmap.performance",
     "socmap.profiles",
     "socmap.search",
+    "socmap.security",
+    "socmap.retention",
     "socmap.web",
 ]
 
@@ -70,11 +76,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "socmap.security.middleware.BadInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "socmap.orgs.middleware.AbsoluteSessionLimitMiddleware",
+    "socmap.security.middleware.SecondFactorMiddleware",
     "socmap.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socmap.security.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socmap.urls"
@@ -129,6 +140,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Log-in lockout (django-axes): after SOCMAP_LOGIN_FAILURE_LIMIT failures for one username, or
+# from one address, further attempts are refused until the cool-off ends or an administrator
+# unlocks the account (socmap unlock-user, or the user's sign-in security page); audited.
+AUTHENTICATION_BACKENDS = [
+    "socmap.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SOCMAP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SOCMAP_LOGIN_COOLOFF_HOURS", "0.25"))  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "socmap.security.views.locked_out"
+AXES_USERNAME_CALLABLE = "socmap.security.backends.lockout_username"
+AXES_VERBOSE = False
+# Second factor (django-otp TOTP with recovery codes): the issuer shown by authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("SOCMAP_TOTP_ISSUER", "socmap")
+# Minutes a reason given to open a restricted record stays good for (security/reads.py).
+SOCMAP_ACCESS_REASON_SECONDS = int(os.environ.get("SOCMAP_ACCESS_REASON_SECONDS", str(30 * 60)))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,6 +195,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_MAX_UPLOAD_BYTES = int(os.environ.get("SOCMAP_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Any request body beyond this is refused (413) before it is read; a little above the upload
+# limit so that a file at the limit and its form fields still fit. The reverse proxy should
+# refuse the same (client_max_body_size) so that big bodies never reach socmap at all.
+SOCMAP_MAX_REQUEST_BYTES = int(
+    os.environ.get("SOCMAP_MAX_REQUEST_BYTES", str(SOCMAP_MAX_UPLOAD_BYTES + 1024 * 1024))
+)
 # Days a submitted disruption claim may wait before it is overdue for validation.
 SOCMAP_DISRUPTION_VALIDATION_DAYS = int(os.environ.get("SOCMAP_DISRUPTION_VALIDATION_DAYS", "28"))
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("profiles/", include("socmap.profiles.urls")),
     path("control-strategy/", include("socmap.profiles.strategy_urls")),
     path("search/", include("socmap.search.urls")),
+    path("security/", include("socmap.security.urls")),
+    path("retention/", include("socmap.retention.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

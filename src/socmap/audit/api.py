@@ -47,6 +47,7 @@ def list_events(
     target_id: str = "",
     since: datetime | None = None,
     until: datetime | None = None,
+    q: str = "",
 ):
     return audit_events_for(
         request.user,
@@ -56,4 +57,5 @@ def list_events(
         target_id=target_id,
         since=since,
         until=until,
+        text=q[:100],
     )

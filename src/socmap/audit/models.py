@@ -1,14 +1,16 @@
-"""The audit trail: who created or changed what, and when. Append-only.
+"""The audit trail: who created, changed or read what, when and why. Append-only.
 
 Rows are written by service functions in the same transaction as the change they describe.
 The application refuses to update or delete them, and database triggers refuse it too
-(see the migration), so a bug or a hand-written query cannot quietly rewrite history.
+(see the migrations), so a bug or a hand-written query cannot quietly rewrite history.
+Each row is chained to the one before by a SHA-256 hash (see ``chain.py``), so a change made
+by someone able to bypass the triggers is evident: ``socmap verify-audit`` finds it.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -23,7 +25,12 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
-    # bulk_update goes through update(); bulk_create is allowed (it only appends).
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AppendOnlyError(
+            "Audit events are chained one by one: use socmap.audit.services.record_event."
+        )
+
+    # bulk_update goes through update().
 
 
 class AuditEvent(models.Model):
@@ -47,6 +54,11 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    sequence = models.PositiveBigIntegerField(
+        unique=True, help_text="Position in the hash chain, from 1, in the order of commits."
+    )
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -60,9 +72,21 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
 
     def save(self, *args, **kwargs):
+        """Append the event as the next link of the hash chain (see chain.py)."""
         if not self._state.adding:
             raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
+        from socmap.audit import chain
+
+        for name in ("actor_name", "action", "target_type", "target_id", "target_repr"):
+            limit = self._meta.get_field(name).max_length
+            setattr(self, name, (getattr(self, name) or "")[:limit])
+        self.ip_address = self._meta.get_field("ip_address").get_prep_value(self.ip_address)
+        with transaction.atomic(using=kwargs.get("using")):
+            chain.lock_chain()
+            sequence, previous = chain.head()
+            self.sequence, self.previous_hash = sequence + 1, previous
+            self.entry_hash = chain.entry_hash(chain.fields_of(self), previous)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")

@@ -31,6 +31,7 @@ def audit_events_for(
     target_id: str = "",
     since=None,
     until=None,
+    text: str = "",
 ) -> QuerySet[AuditEvent]:
     """Audit events an administrator or inspector may read: those of their scope."""
     if not user.has_role(*AUDIT_READERS):
@@ -48,4 +49,15 @@ def audit_events_for(
         events = events.filter(at__gte=_start_of(since))
     if until:
         events = events.filter(at__lt=_start_of(until))
+    if text:
+        from django.db.models import Q, TextField
+        from django.db.models.functions import Cast
+
+        events = events.annotate(changes_text=Cast("changes", TextField())).filter(
+            Q(target_repr__icontains=text)
+            | Q(reason__icontains=text)
+            | Q(actor_name__icontains=text)
+            | Q(action__icontains=text)
+            | Q(changes_text__icontains=text)
+        )
     return events

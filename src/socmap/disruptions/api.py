@@ -63,6 +63,7 @@ def _visibility(context) -> selectors.LinkedVisibility:
 
 class DisruptionOut(Schema):
     id: int
+    version: int  # send it back when you change the record: a stale one answers 409
     reference: str
     occurred_on: date
     threats: list[str]
@@ -183,6 +184,7 @@ class DisruptionIn(Schema):
 
 
 class DisruptionPatch(Schema):
+    version: int | None = None  # the version you read; if it changed since, 409
     threats: list[str | int] | None = None
     occurred_on: date | None = None
     category: str | None = None
@@ -235,6 +237,7 @@ class NoteIn(Schema):
 
 
 class ValidateIn(Schema):
+    version: int | None = None  # the version you read; if it changed since, 409
     grade: str = ""
     rationale: str = ""
     note: str = ""
@@ -583,6 +586,7 @@ def validate_disruption(request, disruption_id: int, payload: ValidateIn):
         grade=payload.grade,
         rationale=payload.rationale,
         note=payload.note,
+        version=payload.version,
     )
     return _disruption(request, disruption_id)
 

@@ -137,9 +137,11 @@ def filename(stem: str, suffix: str) -> str:
 
 
 def xlsx_response(stem: str, sheets) -> HttpResponse:
+    from socmap.web.tables import audit_export, export_filename
+
+    counter = [0]
     response = HttpResponse(
-        xlsx_bytes(sheets),
+        xlsx_bytes(sheets, counter),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename(stem, "xlsx")}"'
-    return response
+    return audit_export(response, export_filename(stem, "xlsx"), "xlsx", counter[0])

@@ -41,11 +41,22 @@ def _header(cells: Sequence) -> list[str]:
     return [str(c if c is not None else "").strip().lower().replace(" ", "_") for c in cells]
 
 
+def _cells(reader):
+    """The reader's rows; a malformed file (a stray quote or carriage return) is a clear
+    rejection at the line where it breaks, not a crash."""
+    try:
+        yield from reader
+    except csv.Error as broken:
+        raise ImportRejected(
+            [RowError(reader.line_num or 1, "", f"The file is not valid CSV: {broken}.")]
+        ) from broken
+
+
 def _read_csv(text: str) -> tuple[list[dict[str, str]], list[int]]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     rows, lines, problems = [], [], []
-    for cells in reader:
+    for cells in _cells(reader):
         if not any(c.strip() for c in cells):
             continue
         if header is None:
@@ -127,13 +138,20 @@ def _value(value):
     return safe_cell(value)
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """A workbook with one sheet per ``(title, header, rows)``; the header is bold and frozen."""
+def xlsx_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], counter: list | None = None
+) -> bytes:
+    """A workbook with one sheet per ``(title, header, rows)``; the header is bold and frozen.
+    An export's workbook carries who made it and when (web.tables.stamp_workbook); ``counter``
+    (a one-item list) receives the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from socmap.web.tables import stamp_workbook
+
     workbook = Workbook(write_only=True)
+    stamp_workbook(workbook)
     bold = Font(bold=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
@@ -146,6 +164,8 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) 
         sheet.append(cells)
         for row in rows:
             sheet.append([_value(v) for v in row])
+            if counter is not None:
+                counter[0] += 1
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

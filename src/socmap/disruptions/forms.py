@@ -113,6 +113,7 @@ class NominalIdsField(forms.CharField):
 
 
 class DisruptionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     """Recording a disruption, or changing a draft or returned one (``editing=True``)."""
 
     threats = ReferencesField(
@@ -261,6 +262,7 @@ class DisruptionForm(forms.Form):
     @staticmethod
     def initial_for(disruption) -> dict:
         return {
+            "version": disruption.version,
             "threats": ", ".join(t.reference for t in disruption.threats.all()),
             "occurred_on": disruption.occurred_on,
             "acting_organisation": str(disruption.acting_organisation_id),
@@ -277,6 +279,7 @@ class DisruptionForm(forms.Form):
 
 
 class ValidateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     grade = forms.ChoiceField(
         label="Impact grade", choices=ImpactGrade.choices, widget=forms.RadioSelect
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from socmap.concurrency import Versioned
 from socmap.disruptions.rules import (
     QUANTITY_CODES,
     DisruptionStatus,
@@ -70,7 +71,7 @@ class GradeGuidance(models.Model):
         return f"{self.get_grade_display()}: {self.summary}"
 
 
-class Disruption(models.Model):
+class Disruption(Versioned):
     owner = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,
@@ -134,6 +135,8 @@ class Disruption(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_owner = "owner"
+    # hidden only when every threat it is recorded against is hidden from the user
+    scope_restriction = "threats__restriction"
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
+from socmap.concurrency import expect_version
 from socmap.disruptions import bulk, rules
 from socmap.disruptions.models import (
     CLAIMANT_ACTIONS,
@@ -544,7 +545,13 @@ UPDATABLE = {
 
 
 def update_disruption(
-    *, actor, disruption: Disruption, reason: str = "", submit: bool = False, **changes
+    *,
+    actor,
+    disruption: Disruption,
+    reason: str = "",
+    submit: bool = False,
+    version: int | None = None,
+    **changes,
 ) -> Disruption:
     """Change a draft or returned claim. A new grade or rationale is appended to the grading
     history; the other changes are kept in the claim's history and the audit trail. With
@@ -552,6 +559,7 @@ def update_disruption(
     transaction: if it cannot be submitted (no grade, say), nothing is changed."""
     _require_recorder(actor, "change disruptions")
     _require_owner(actor, disruption, "change it")
+    expect_version(disruption, version)
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise InvalidInput({key: ["This cannot be changed here."] for key in sorted(unknown)})
@@ -683,7 +691,13 @@ def submit_disruption(*, actor, disruption: Disruption, note: str = "") -> Disru
 
 
 def validate_disruption(
-    *, actor, disruption: Disruption, grade: str = "", rationale: str = "", note: str = ""
+    *,
+    actor,
+    disruption: Disruption,
+    grade: str = "",
+    rationale: str = "",
+    note: str = "",
+    version: int | None = None,
 ) -> Disruption:
     """Validate a submitted claim, agreeing its grade or regrading it (a new grade needs its
     rationale). The validator must not be a claimant nor, when the owning organisation says
@@ -691,6 +705,7 @@ def validate_disruption(
     to be re-assessed."""
     _require_validator(actor, "validate disruptions")
     _require_owner(actor, disruption, "validate it")
+    expect_version(disruption, version)
     _require_status(disruption, [DisruptionStatus.SUBMITTED], "validated")
     _require_independent(actor, disruption)
     grade = grade or disruption.grade

@@ -254,6 +254,7 @@ def edit(request, pk: int):
                 disruption=disruption,
                 reason=form.cleaned_data["reason"],
                 submit=request.POST.get("action") == "submit",
+                version=form.cleaned_data.get("version"),
                 **form.disruption_fields(),
             )
         except InvalidInput as invalid:
@@ -401,9 +402,10 @@ def validate(request, pk: int):
             grade=data["grade"],
             rationale=data["rationale"],
             note=data["note"],
+            version=data.get("version"),
         ),
         done=_validated_message,
-        initial=lambda d: {"grade": d.grade},
+        initial=lambda d: {"grade": d.grade, "version": d.version},
         status=DisruptionStatus.SUBMITTED,
     )
 

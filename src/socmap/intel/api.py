@@ -3,8 +3,6 @@ audited endpoint for cleared users), sanitised copies and their sharing, clearan
 report queue, SARs and packages, ACRO checks, the process measures and imports. Thin: parse,
 call a selector or a service. Records outside scope answer 404."""
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +16,7 @@ from socmap.intel import selectors, services
 from socmap.intel.models import IntelClearance, TriggerStatus
 from socmap.orgs.models import Organisation, User
 from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope, visible_to
-from socmap.orgs.uploads import read_uploaded_text
+from socmap.orgs.uploads import csv_dict_rows, read_uploaded_text
 from socmap.people.models import Nominal
 from socmap.threats.models import CrimeType
 from socmap.threats.selectors import threats_visible_to
@@ -411,7 +409,7 @@ def _threat(request, reference: str | None, field: str = "threat"):
     digits = reference.strip().rsplit("-", 1)[-1].lstrip("0")
     threat = (
         threats_visible_to(request.user).filter(pk=int(digits)).first()
-        if digits.isdigit()
+        if digits.isascii() and digits.isdigit() and len(digits) <= 12
         else None
     )
     if threat is None:
@@ -492,7 +490,7 @@ def record_report(request, payload: ReportIn):
         source_organisation=_organisation(payload.source_organisation, "source_organisation"),
         source_identifying=payload.source_identifying,
         nominals=_nominals(request, payload.nominals),
-        threats=[_threat(request, t, "threats") for t in payload.threats],
+        threats=[_threat(request, t or "-", "threats") for t in payload.threats],
         external_reference=payload.external_reference,
         owner=_organisation(payload.owner, "owner"),
     )
@@ -501,7 +499,11 @@ def record_report(request, payload: ReportIn):
 
 @router.get("/reports/{int:report_id}", response=ReportDetailOut, summary="One report (no text)")
 def get_report(request, report_id: int):
-    return _detail(request, selectors.report_detail(request.user, report_id))
+    from socmap.security.reads import guard_api_read
+
+    report = selectors.report_detail(request.user, report_id)
+    guard_api_read(request, report)
+    return _detail(request, report)
 
 
 @router.get(
@@ -510,7 +512,10 @@ def get_report(request, report_id: int):
     summary="The original text, for a cleared user (each reading is recorded)",
 )
 def read_original(request, report_id: int):
+    from socmap.security.reads import guard_api_read
+
     report = selectors.report_detail(request.user, report_id)
+    guard_api_read(request, report)
     text = services.open_original(actor=request.user, report=report)
     return OriginalOut(reference=report.reference, classification=report.classification, text=text)
 
@@ -818,7 +823,7 @@ def import_file(
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise InvalidInput({"kind": [f"Import one of {', '.join(IMPORTERS)}."]})
-    rows = list(csv.DictReader(io.StringIO(read_uploaded_text(file))))
+    rows = csv_dict_rows(read_uploaded_text(file))
     result = importer(
         actor=request.user,
         rows=rows,

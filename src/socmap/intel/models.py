@@ -69,8 +69,18 @@ class IntelligenceReport(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=200, blank=True, help_text="Import file, if any.")
     updated_at = models.DateTimeField(auto_now=True)
+    restriction = models.ForeignKey(
+        "orgs.Restriction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intelligence_reports",
+        help_text="If set, only the people and teams of the restriction see the report.",
+    )
 
     scope_owner = "owner"
+    # hidden when restricted itself, or when every threat it is linked to is hidden
+    scope_restriction = ("restriction", "threats__restriction")
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -293,6 +303,7 @@ class TriggerReport(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     scope_owner = "owner"
+    scope_restriction = "threat__restriction"
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -353,6 +364,7 @@ class IntelligencePackage(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     scope_owner = "owner"
+    scope_restriction = "threat__restriction"
 
     class Meta:
         ordering = ["-produced_on", "-id"]

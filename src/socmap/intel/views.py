@@ -5,9 +5,7 @@ call a selector or a service, render."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django import forms
 from django.contrib import messages
@@ -47,8 +45,9 @@ from socmap.intel.models import (
 from socmap.intel.rules import Classification, GradingSystem
 from socmap.orgs.models import OrganisationKind, Role
 from socmap.orgs.scoping import can_see, get_visible_or_404, organisations_in_scope
-from socmap.orgs.uploads import read_uploaded_text
+from socmap.orgs.uploads import csv_dict_rows, read_uploaded_text
 from socmap.people.models import Nominal
+from socmap.security.reads import guard_read
 from socmap.web.tables import paginate
 
 FORMATS = ("csv", "xlsx")
@@ -181,6 +180,9 @@ def _report_context(request, report) -> dict:
 @login_required
 def report_detail(request, pk: int):
     report = selectors.report_detail(request.user, pk)
+    gate = guard_read(request, report)
+    if gate is not None:
+        return gate
     context = _report_context(request, report)
     if request.method == "POST":
         context["original"] = services.open_original(actor=request.user, report=report)
@@ -816,7 +818,7 @@ def import_page(request):
             text = read_uploaded_text(upload)
             result = importer(
                 actor=request.user,
-                rows=list(csv.DictReader(io.StringIO(text))),
+                rows=csv_dict_rows(text),
                 source_name=upload.name,
                 dry_run=form.cleaned_data["dry_run"],
             )

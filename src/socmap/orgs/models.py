@@ -336,3 +336,33 @@ class LocalArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.force.name})"
+
+
+class Restriction(models.Model):
+    """A need-to-know list for a sensitive operation: the named people and the members of the
+    named teams are the only ones who see the records placed under it (threats, intelligence
+    reports and what hangs off them), whatever their organisation's scope would allow.
+
+    A restriction narrows, never widens: a person named here still needs the record to be in
+    their organisation's scope (or shared with it). See docs/security.md."""
+
+    name = models.CharField(
+        max_length=120, help_text="The operation or reason, e.g. 'Operation Kestrel'."
+    )
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="restrictions")
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restrictions"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="restrictions")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope_owner = "owner"
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (restricted)"

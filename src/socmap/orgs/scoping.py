@@ -13,10 +13,22 @@ Every list, page, export, count and API call that reads scoped records goes thro
 A model takes part by naming the lookup path to its owning organisation in ``scope_owner``
 (for example ``scope_owner = "owner"``). A model without one cannot be read through this
 module at all: default deny, so a new list cannot forget the rule.
+
+On top of the organisation's scope, a record may be *restricted* to the people and teams of
+an :class:`~socmap.orgs.models.Restriction` (a sensitive operation). A model takes part by
+naming the path to the restriction in ``scope_restriction``: ``"restriction"`` on the
+restricted record itself, ``"threat__restriction"`` on a record that hangs off a threat, or
+a tuple of paths (every one must allow the user). Through a many-valued path (a disruption's
+``"threats__restriction"``) the record is hidden only when *every* linked record is hidden from
+the user; a record linked to nothing stays visible. A restricted record is invisible, not just
+unlinked: lists, counts, search, exports and the API all read through :func:`visible_to`.
+Nobody sees a restricted record by rank or scope alone, not even national users (need to
+know): only the people named and the members of the teams named. See docs/security.md.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -100,12 +112,104 @@ def ownership_filter(user, model: type[models.Model]) -> models.Q | None:
     return owned | models.Q(pk__in=_shared_ids(model, scope.organisation_id))
 
 
+def permitted_restrictions(user) -> models.QuerySet:
+    """The restrictions ``user`` is inside: named in person or through a team."""
+    from socmap.orgs.models import Restriction
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.pk:
+        return Restriction.objects.none()
+    condition = models.Q(people=user.pk)
+    if getattr(user, "team_id", None):
+        condition |= models.Q(teams=user.team_id)
+    return Restriction.objects.filter(condition).values("pk")
+
+
+@functools.cache
+def restriction_paths(model: type[models.Model]) -> tuple[str, ...]:
+    """The paths to the restrictions that apply to ``model``: its own ``scope_restriction``
+    or, when it declares none, those of the first record along its ``scope_owner`` path that
+    has any (a plan, scoped by ``threat__owner``, is restricted by ``threat__restriction``).
+    ``scope_restriction = ()`` says explicitly that nothing restricts the model."""
+    declared = getattr(model, "scope_restriction", None)
+    if declared is not None:
+        return (declared,) if isinstance(declared, str) else tuple(declared)
+    owner = getattr(model, "scope_owner", None)
+    if not owner:
+        return ()
+    current, prefix = model, []
+    for part in owner.split("__")[:-1]:
+        field = current._meta.get_field(part)
+        if not field.is_relation or field.many_to_many or field.one_to_many:
+            return ()
+        current = field.related_model
+        prefix.append(part)
+        inherited = restriction_paths(current)
+        if inherited:
+            return tuple("__".join([*prefix, path]) for path in inherited)
+    return ()
+
+
+def _is_many_valued(model: type[models.Model], path: str) -> bool:
+    current = model
+    for part in path.split("__")[:-1]:
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        current = field.related_model
+    return False
+
+
+def restriction_filter(user, model: type[models.Model]) -> models.Q | None:
+    """The condition on ``model`` rows that no restriction hides from ``user``; ``None``
+    when the model names no restriction path."""
+    paths = restriction_paths(model)
+    if not paths:
+        return None
+    permitted = permitted_restrictions(user)
+    condition = models.Q()
+    for path in paths:
+        allowed = models.Q(**{f"{path}__isnull": True}) | models.Q(**{f"{path}__in": permitted})
+        if _is_many_valued(model, path):
+            # visible if linked to nothing or to at least one record the user may see
+            allowed = models.Q(pk__in=model._default_manager.filter(allowed).values("pk"))
+        condition &= allowed
+    return condition
+
+
 def visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
-    """``queryset`` narrowed to what ``user`` may see."""
+    """``queryset`` narrowed to what ``user`` may see: their organisation's scope, then any
+    restriction on the records."""
     condition = ownership_filter(user, queryset.model)
-    if condition is None:
-        return queryset
-    return queryset.filter(condition)
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    restricted = restriction_filter(user, queryset.model)
+    if restricted is not None:
+        queryset = queryset.filter(restricted)
+    return queryset
+
+
+def restriction_of(record: models.Model):
+    """The restriction that covers ``record`` itself or the record it hangs off (the first
+    found along its paths; through a many-valued path, only when every linked record is
+    restricted), or ``None``."""
+    for path in restriction_paths(type(record)):
+        if _is_many_valued(type(record), path):
+            # hidden only when every linked record is restricted: then it is restricted too
+            from socmap.orgs.models import Restriction
+
+            linked = type(record)._default_manager.filter(pk=record.pk).values_list(path, flat=True)
+            ids = list(linked)
+            if ids and None not in ids:
+                return Restriction.objects.filter(pk__in=ids).order_by("pk").first()
+            continue
+        value = record
+        for part in path.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    return None
 
 
 def get_visible_or_404(user, queryset_or_model, **lookup):
@@ -119,6 +223,14 @@ def get_visible_or_404(user, queryset_or_model, **lookup):
         return visible_to(user, queryset).get(**lookup)
     except queryset.model.DoesNotExist as missing:
         raise Http404(f"No {queryset.model._meta.verbose_name} found.") from missing
+
+
+def in_scope(user, record: models.Model) -> bool:
+    """Whether ``user``'s organisation's scope (with shares) covers ``record``, leaving any
+    restriction aside: who may be named in a restriction on it."""
+    condition = ownership_filter(user, type(record))
+    records = type(record)._default_manager.filter(pk=record.pk)
+    return (records if condition is None else records.filter(condition)).exists()
 
 
 def can_see(user, record: models.Model) -> bool:

@@ -229,7 +229,16 @@ def parse_population_csv(
     Accepts ``force, year, population, basis`` (``population_basis`` and ``source`` are read as
     ``basis``); ``default_year`` and ``default_basis`` fill columns the file does not have.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _population_rows(reader, default_year, default_basis)
+    except csv.Error as broken:
+        raise ImportRejected(
+            [RowError(reader.line_num or 1, "", f"The file is not valid CSV: {broken}.")]
+        ) from broken
+
+
+def _population_rows(reader, default_year, default_basis) -> list[dict[str, str]]:
     if not reader.fieldnames:
         raise ImportRejected([RowError(1, "", "The file is empty: it needs a header row.")])
     header = [(name or "").strip().lower() for name in reader.fieldnames]
@@ -242,9 +251,8 @@ def parse_population_csv(
         raise ImportRejected([RowError(1, c, f"The header has no '{c}' column.") for c in missing])
     rows = []
     for values in reader:
-        row = {
-            header[i]: (v or "").strip() for i, v in enumerate(values.values()) if i < len(header)
-        }
+        cells = [v for k, v in values.items() if k is not None]  # extra cells: key None
+        row = {header[i]: (v or "").strip() for i, v in enumerate(cells) if i < len(header)}
         if default_year is not None and not row.get("year"):
             row["year"] = str(default_year)
         if default_basis and not row.get("basis"):

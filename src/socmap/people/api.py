@@ -307,7 +307,11 @@ def create_nominal(request, payload: NominalIn):
 
 @router.get("/nominals/{int:nominal_id}", response=NominalDetailOut, summary="One person")
 def get_nominal(request, nominal_id: int):
-    return _nominal(request, nominal_id)
+    from socmap.security.reads import guard_api_read
+
+    nominal = _nominal(request, nominal_id)
+    guard_api_read(request, nominal)
+    return nominal
 
 
 @router.patch(

@@ -30,6 +30,7 @@ from socmap.people.forms import (
 )
 from socmap.people.models import CandidateStatus, Nominal
 from socmap.people.rules import date_of_birth_difference
+from socmap.security.reads import guard_read
 from socmap.web.tables import csv_response, paginate, sorted_by
 
 SEARCH_RESULTS = 10
@@ -124,6 +125,9 @@ def nominal_list(request):
 @login_required
 def nominal_detail(request, pk: int):
     nominal = selectors.nominal_detail(request.user, pk)
+    gate = guard_read(request, nominal)
+    if gate is not None:
+        return gate
     return render(
         request,
         "people/nominal_detail.html",

@@ -39,6 +39,7 @@ class ObjectiveOut(Schema):
 
 class ActionOut(Schema):
     id: int
+    version: int  # send it back when you change the record: a stale one answers 409
     reference: str
     plan: int
     threat: str
@@ -131,6 +132,7 @@ class ReviewOut(Schema):
 
 class PlanOut(Schema):
     id: int
+    version: int  # send it back when you change the record: a stale one answers 409
     reference: str
     threat_id: int
     threat: str
@@ -221,6 +223,7 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
+    version: int | None = None  # the version you read; if it changed since, 409
     review_interval_days: int | None = None
     look_for: str | None = None
     reason: str = ""
@@ -246,6 +249,7 @@ class ActionIn(Schema):
 
 
 class ActionPatch(Schema):
+    version: int | None = None  # the version you read; if it changed since, 409
     category: str | None = None
     description: str | None = None
     due_on: date | None = None
@@ -624,7 +628,11 @@ def my_work(request, within: int = 30):
 
 @router.get("/{int:plan_id}", response=PlanDetailOut, summary="One plan (what you may see of it)")
 def get_plan(request, plan_id: int):
-    return _detail(request, _plan(request, plan_id))
+    from socmap.security.reads import guard_api_read
+
+    plan = _plan(request, plan_id)
+    guard_api_read(request, plan)
+    return _detail(request, plan)
 
 
 @router.patch("/{int:plan_id}", response=PlanDetailOut, summary="Review interval, briefing text")
@@ -637,6 +645,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
         review_interval_days=given.get("review_interval_days", UNSET),
         look_for=given.get("look_for", UNSET),
         reason=payload.reason,
+        version=payload.version,
     )
     return _detail(request, _plan(request, plan_id))
 

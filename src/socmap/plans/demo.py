@@ -485,8 +485,14 @@ def _tasking(context: DemoContext, users: dict[str, User], today: dt.date) -> tu
         if stretched and calm:
             threat = rng.choice(stretched)
             if calm[0].pk != threat.lro_id:
-                wanted.append({"threat": threat, "kind": ProposalKind.CHANGE_LRO, "lro": calm[0],
-                               "reason": "The current LRO leads more threats than the limit."})
+                wanted.append(
+                    {
+                        "threat": threat,
+                        "kind": ProposalKind.CHANGE_LRO,
+                        "lro": calm[0],
+                        "reason": "The current LRO leads more threats than the limit.",
+                    }
+                )
         unled = [t for t in active if not t.lro_id]
         if unled and calm:
             wanted.append({"threat": unled[0], "kind": ProposalKind.CHANGE_LRO, "lro": calm[0],
@@ -499,8 +505,14 @@ def _tasking(context: DemoContext, users: dict[str, User], today: dt.date) -> tu
         if board.kind == OrganisationKind.FORCE:
             regional = [t for t in active if t.owner_id == board.pk and t.current_band_rank == 0]
             if regional:
-                wanted.append({"threat": regional[0], "kind": ProposalKind.CHANGE_TIER,
-                               "tier": "regional", "reason": "Reach across the region."})
+                wanted.append(
+                    {
+                        "threat": regional[0],
+                        "kind": ProposalKind.CHANGE_TIER,
+                        "tier": "regional",
+                        "reason": "Reach across the region.",
+                    }
+                )
         outcomes = [Outcome.AGREED, Outcome.DEFERRED, None, Outcome.REJECTED, None]
         taken = set(Proposal.objects.values_list("threat_id", "kind"))
         wanted = [w for w in wanted if (w["threat"].pk, w["kind"]) not in taken]

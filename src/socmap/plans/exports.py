@@ -94,7 +94,6 @@ def review_due_record(plan, today: dt.date) -> dict:
     }
 
 
-
 PLAN_HEADER = [
     "plan", "threat", "name", "owner", "status", "band", "lro",
     *[f"{p}_actions" for p in FourP.values],
@@ -120,4 +119,3 @@ def _cell(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value
-

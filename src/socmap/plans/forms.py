@@ -36,6 +36,7 @@ class UserChoice(forms.ModelChoiceField):
 
 
 class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     review_interval_days = forms.IntegerField(
         label="Review interval (days)",
         required=False,
@@ -90,6 +91,7 @@ class ActionForm(forms.Form):
 
 
 class ActionEditForm(ActionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     status = forms.ChoiceField(choices=ActionStatus.choices)
     outcome = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -100,6 +102,7 @@ class ActionEditForm(ActionForm):
 
 
 class ActionReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     """What an action's owner may change: its status and outcome."""
 
     status = forms.ChoiceField(choices=ActionStatus.choices)
@@ -174,9 +177,7 @@ class ReviewForm(forms.Form):
 class ProposalForm(forms.Form):
     board = forms.ModelChoiceField(label="Tasking meeting", queryset=None, required=False)
     kind = forms.ChoiceField(label="Proposal", choices=ProposalKind.choices, required=False)
-    tier = forms.ChoiceField(
-        label="New tier", choices=[("", "—"), *Tier.choices], required=False
-    )
+    tier = forms.ChoiceField(label="New tier", choices=[("", "—"), *Tier.choices], required=False)
     owner = forms.ModelChoiceField(label="New owner", queryset=None, required=False)
     lro = UserChoice(label="New LRO", queryset=User.objects.none(), required=False)
     archive_reason = forms.ChoiceField(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from socmap.concurrency import Versioned
 from socmap.fourp import FourP
 from socmap.plans.rules import (
     ActionStatus,
@@ -51,7 +52,7 @@ class AppendOnly(models.Model):
         raise AppendOnlyError("This history cannot be deleted.")
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     threat = models.OneToOneField("threats.Threat", on_delete=models.PROTECT, related_name="plan")
     review_interval_days = models.PositiveSmallIntegerField(
         null=True,
@@ -103,7 +104,7 @@ class Objective(models.Model):
         return f"{self.get_category_display()}: {self.description[:60]}"
 
 
-class Action(models.Model):
+class Action(Versioned):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions")
     objective = models.ForeignKey(
         Objective, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"

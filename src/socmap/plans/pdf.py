@@ -50,16 +50,17 @@ def _missing(threat) -> str:
     return "No action under " + ", ".join(FourP(p).label for p in threat.uncovered)
 
 
-def pack_pdf(pack: TaskingPack) -> bytes:
+def pack_pdf(pack: TaskingPack, exported_by: str = "") -> bytes:
     styles = getSampleStyleSheet()
     out = io.BytesIO()
+    footer = f" · exported by {exported_by}" if exported_by else ""
 
     def marking(canvas, doc):
         canvas.saveState()
         canvas.setFont("Helvetica-Bold", 9)
         width, height = landscape(A4)
         canvas.drawCentredString(width / 2, height - 8 * mm, MARKING)
-        canvas.drawCentredString(width / 2, 6 * mm, f"{MARKING} · page {doc.page}")
+        canvas.drawCentredString(width / 2, 6 * mm, f"{MARKING} · page {doc.page}{footer}")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
@@ -70,6 +71,7 @@ def pack_pdf(pack: TaskingPack) -> bytes:
         topMargin=14 * mm,
         bottomMargin=14 * mm,
         title=f"Tasking pack: {pack.board.name}",
+        author=exported_by or "socmap",
     )
     h1, h2, body = styles["Heading1"], styles["Heading2"], styles["BodyText"]
     when = timezone.localtime(pack.generated_at).strftime("%d %b %Y %H:%M")
@@ -84,9 +86,14 @@ def pack_pdf(pack: TaskingPack) -> bytes:
         _table(
             ["Proposal", "Threat", "Proposed", "Why", "By", "Status"],
             [
-                [p.reference, f"{p.threat.reference} {p.threat.name}", p.proposed_change,
-                 p.reason, p.proposed_by.display_name if p.proposed_by else "System",
-                 p.get_status_display()]
+                [
+                    p.reference,
+                    f"{p.threat.reference} {p.threat.name}",
+                    p.proposed_change,
+                    p.reason,
+                    p.proposed_by.display_name if p.proposed_by else "System",
+                    p.get_status_display(),
+                ]
                 for p in pack.proposals
             ],
             styles,
@@ -148,10 +155,13 @@ def pack_pdf(pack: TaskingPack) -> bytes:
         _table(
             ["When", "Proposal", "Outcome", "Reason", "Decided by"],
             [
-                [timezone.localtime(d.decided_at).strftime("%d %b %Y"),
-                 f"{d.proposal.reference}: {d.proposal.proposed_change}",
-                 d.get_outcome_display(), d.reason,
-                 d.decided_by.display_name if d.decided_by else "System"]
+                [
+                    timezone.localtime(d.decided_at).strftime("%d %b %Y"),
+                    f"{d.proposal.reference}: {d.proposal.proposed_change}",
+                    d.get_outcome_display(),
+                    d.reason,
+                    d.decided_by.display_name if d.decided_by else "System",
+                ]
                 for d in pack.decisions
             ],
             styles,

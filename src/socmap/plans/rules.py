@@ -75,9 +75,7 @@ def interval_problem(days: int | None) -> str:
     if days is None:
         return ""
     if not MIN_REVIEW_DAYS <= days <= MAX_REVIEW_DAYS:
-        return (
-            f"A review interval must be between {MIN_REVIEW_DAYS} and {MAX_REVIEW_DAYS} days."
-        )
+        return f"A review interval must be between {MIN_REVIEW_DAYS} and {MAX_REVIEW_DAYS} days."
     return ""
 
 

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
+from socmap.concurrency import expect_version
 from socmap.errors import InvalidInput
 from socmap.fourp import FourP
 from socmap.orgs.models import Organisation, OrganisationKind, Role, Share, User
@@ -354,12 +355,20 @@ def create_plan(
 
 
 def update_plan(
-    *, actor, plan: Plan, review_interval_days=UNCHANGED, look_for=UNCHANGED, reason: str = ""
+    *,
+    actor,
+    plan: Plan,
+    review_interval_days=UNCHANGED,
+    look_for=UNCHANGED,
+    reason: str = "",
+    version: int | None = None,
 ) -> Plan:
     """Change a plan's own review interval (``None``: the default) or its briefing text. A new
-    interval moves the next review date: it counts from the last review (or the start)."""
+    interval moves the next review date: it counts from the last review (or the start).
+    ``version``: the version the user read (a stale one saves nothing)."""
     threat = plan.threat
     _require_visible(actor, plan)
+    expect_version(plan, version)
     _require_manager(actor, threat, "change this plan")
     _require_active(threat)
     before = {
@@ -563,12 +572,16 @@ MANAGER_FIELDS = {
 OWNER_FIELDS = {"status", "outcome"}
 
 
-def update_action(*, actor, action: Action, reason: str = "", **changes) -> Action:
+def update_action(
+    *, actor, action: Action, reason: str = "", version: int | None = None, **changes
+) -> Action:
     """Change an action. The LRO or a supervisor may change anything; the action's owner may
-    report its status and outcome. A completed or cancelled action needs its outcome."""
+    report its status and outcome. A completed or cancelled action needs its outcome.
+    ``version``: the version the user read (a stale one saves nothing)."""
     plan = action.plan
     threat = plan.threat
     _require_visible(actor, action)
+    expect_version(action, version)
     unknown = set(changes) - MANAGER_FIELDS
     if unknown:
         raise InvalidInput({key: ["This cannot be changed here."] for key in sorted(unknown)})

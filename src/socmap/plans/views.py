@@ -19,6 +19,7 @@ from socmap.orgs.scoping import get_visible_or_404, organisations_in_scope
 from socmap.plans import exports, forms, rules, selectors, services
 from socmap.plans.models import Action, GainReferral, Objective, PlanPartner
 from socmap.plans.rules import ActionStatus, ProposalKind
+from socmap.security.reads import guard_read
 from socmap.threats.selectors import threat_detail
 from socmap.web.tables import csv_response, paginate, xlsx_response
 
@@ -124,6 +125,9 @@ def plan_list(request):
 @login_required
 def plan_detail(request, pk: int):
     plan = selectors.plan_detail(request.user, pk)
+    gate = guard_read(request, plan)
+    if gate is not None:
+        return gate
     view = selectors.plan_view(request.user, plan)
     may_manage = services.may_manage(request.user, plan.threat) and plan.threat.is_active
     for action in view.actions:
@@ -177,7 +181,11 @@ def plan_edit(request, pk: int):
     plan = _managed(request, selectors.plan_detail(request.user, pk))
     form = forms.PlanForm(
         request.POST or None,
-        initial={"review_interval_days": plan.review_interval_days, "look_for": plan.look_for},
+        initial={
+            "review_interval_days": plan.review_interval_days,
+            "look_for": plan.look_for,
+            "version": plan.version,
+        },
     )
     return _submit(
         request,
@@ -188,6 +196,7 @@ def plan_edit(request, pk: int):
             review_interval_days=d["review_interval_days"],
             look_for=d["look_for"],
             reason=d["reason"],
+            version=d.get("version"),
         ),
         done="The plan has been updated.",
         then=("plans:detail", plan.pk),
@@ -292,6 +301,7 @@ def action_edit(request, pk: int):
                 "owner_user": action.owner_user_id,
                 "owner_organisation": action.owner_organisation_id,
                 "due_on": action.due_on,
+                "version": action.version,
                 "status": action.status,
                 "outcome": action.outcome,
             },
@@ -303,7 +313,8 @@ def action_edit(request, pk: int):
 
     elif services.may_report_on(request.user, action):
         form = forms.ActionReportForm(
-            request.POST or None, initial={"status": action.status, "outcome": action.outcome}
+            request.POST or None,
+            initial={"status": action.status, "outcome": action.outcome, "version": action.version},
         )
 
         def run(d):
@@ -660,11 +671,14 @@ def tasking_pack(request, slug: str):
     pack = selectors.tasking_pack(request.user, board)
     if request.GET.get("format") == "pdf":
         from socmap.plans.pdf import pack_pdf
+        from socmap.web.tables import audit_export, export_filename
 
-        response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="tasking-pack-{slug}-{stamp}.pdf"'
-        return response
+        when = timezone.localtime().strftime("%d %b %Y %H:%M")
+        who = f"{request.user.username} ({request.user.organisation}) on {when}"
+        response = HttpResponse(pack_pdf(pack, exported_by=who), content_type="application/pdf")
+        return audit_export(
+            response, export_filename(f"tasking-pack-{slug}", "pdf"), "pdf", len(pack.threats)
+        )
     return render(request, "plans/tasking_pack.html", {"pack": pack, "standalone": True})
 
 
@@ -758,4 +772,3 @@ def briefing_area(request, pk: int):
         "plans/briefing.html",
         {"area": area, "items": items, "submit": services.intelligence_submission()},
     )
-

@@ -34,6 +34,7 @@ class CrimeTypeOut(Schema):
 
 class ThreatOut(Schema):
     id: int
+    version: int  # send it back when you change the record: a stale one answers 409
     reference: str
     name: str
     kind: str
@@ -187,6 +188,7 @@ class ThreatIn(Schema):
 
 
 class ThreatPatch(Schema):
+    version: int | None = None  # the version you read; if it changed since, 409
     name: str | None = None
     description: str | None = None
     tier: str | None = None
@@ -203,6 +205,7 @@ class ThreatPatch(Schema):
 
 class StatusIn(Schema):
     to_status: str
+    version: int | None = None  # the version you read; if it changed since, 409
     reason: str = ""
     archive_reason: str = ""
     merged_into: int | None = None
@@ -456,7 +459,11 @@ def map_threat(request, payload: ThreatIn):
 
 @router.get("/{int:threat_id}", response=ThreatDetailOut, summary="One threat")
 def get_threat(request, threat_id: int):
-    return _threat(request, threat_id)
+    from socmap.security.reads import guard_api_read
+
+    threat = _threat(request, threat_id)
+    guard_api_read(request, threat)
+    return threat
 
 
 @router.patch("/{int:threat_id}", response=ThreatDetailOut, summary="Change a threat's details")
@@ -500,6 +507,7 @@ def change_status(request, threat_id: int, payload: StatusIn):
         reason=payload.reason,
         archive_reason=payload.archive_reason,
         merged_into=merged_into,
+        version=payload.version,
     )
     return _threat(request, threat_id)
 

@@ -239,6 +239,7 @@ class MapThreatForm(ThreatDetailsForm):
 
 
 class EditThreatForm(ThreatDetailsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reason = forms.CharField(
         max_length=500,
         required=False,
@@ -260,6 +261,7 @@ class EditThreatForm(ThreatDetailsForm):
             "operation_names": ", ".join(threat.operation_names or []),
             "lro": threat.lro_id,
             "sro": threat.sro_id,
+            "version": threat.version,
         }
 
 
@@ -286,6 +288,7 @@ class ThreatReferenceField(forms.CharField):
 
 
 class StatusForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from socmap.concurrency import Versioned
+
 
 class CrimeType(models.Model):
     """A crime type from the reference list (``fixtures/crime_types.yaml``)."""
@@ -58,7 +60,7 @@ class ArchiveReason(models.TextChoices):
     NOT_ADOPTED = "not_adopted", "Assessed and not adopted"
 
 
-class Threat(models.Model):
+class Threat(Versioned):
     kind = models.CharField(max_length=20, choices=ThreatKind.choices)
     name = models.CharField(max_length=200, help_text="The name the threat is known by.")
     description = models.TextField(blank=True)
@@ -125,7 +127,17 @@ class Threat(models.Model):
     reassessment_requested = models.BooleanField(default=False)
     reassessment_reason = models.CharField(max_length=300, blank=True)
 
+    restriction = models.ForeignKey(
+        "orgs.Restriction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="threats",
+        help_text="If set, only the people and teams of the restriction see the threat.",
+    )
+
     scope_owner = "owner"
+    scope_restriction = "restriction"
 
     class Meta:
         ordering = ["current_band_rank", "-current_score", "name"]

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socmap.audit.services import field_changes, record_event
+from socmap.concurrency import expect_version
 from socmap.errors import ImportRejected, InvalidInput, RowError
 from socmap.orgs.models import LocalArea, Organisation, OrganisationKind, Role, Share, User
 from socmap.orgs.permissions import require_can_write, require_role
@@ -314,10 +315,15 @@ def map_threat(
 UNCHANGED = object()
 
 
-def update_threat(*, actor, threat: Threat, reason: str = "", **changes) -> Threat:
-    """Change a threat's details. Status has its own function; ownership moves at tasking."""
+def update_threat(
+    *, actor, threat: Threat, reason: str = "", version: int | None = None, **changes
+) -> Threat:
+    """Change a threat's details. Status has its own function; ownership moves at tasking.
+    ``version`` is the version the user read: if the threat changed since, nothing is saved
+    (socmap.concurrency.Conflict)."""
     _require_mapper(actor, "change threats")
     _require_visible(actor, threat)
+    expect_version(threat, version)
     allowed = {
         "name",
         "description",
@@ -383,11 +389,13 @@ def change_status(
     reason: str = "",
     archive_reason: str = "",
     merged_into: Threat | None = None,
+    version: int | None = None,
 ) -> Threat:
     """Move a threat along its lifecycle: trigger report -> under assessment -> active ->
     archived (with a reason), or back to assessment."""
     _require_mapper(actor, "change a threat's status")
     _require_visible(actor, threat)
+    expect_version(threat, version)
     errors: dict[str, list[str]] = {}
     if to_status not in Status.values:
         raise InvalidInput({"to_status": [f"Choose one of {', '.join(Status.values)}."]})

@@ -23,6 +23,7 @@ from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
 from socmap.scoring.models import MethodologyVersion
 from socmap.scoring.selectors import assessment_timeline, overdue_reassessments
 from socmap.scoring.services import methodology_version
+from socmap.security.reads import guard_read
 from socmap.threats import selectors, services
 from socmap.threats.forms import (
     EditThreatForm,
@@ -306,6 +307,9 @@ def _member_rows(user, threat: Threat) -> list[dict]:
 @login_required
 def threat_detail(request, pk: int):
     threat = selectors.threat_detail(request.user, pk)
+    gate = guard_read(request, threat)
+    if gate is not None:
+        return gate
     assessments = list(assessment_timeline(request.user, threat))
     latest = assessments[0] if assessments else None
     contributions = sorted(
@@ -354,6 +358,7 @@ def threat_edit(request, pk: int):
                 actor=request.user,
                 threat=threat,
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
                 **form.threat_fields(),
             )
         except InvalidInput as invalid:
@@ -372,7 +377,9 @@ def threat_edit(request, pk: int):
 @login_required
 def threat_status(request, pk: int):
     threat = _changeable(request, pk)
-    form = StatusForm(request.POST or None, threat=threat, user=request.user)
+    form = StatusForm(
+        request.POST or None, threat=threat, user=request.user, initial={"version": threat.version}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -383,6 +390,7 @@ def threat_status(request, pk: int):
                 reason=data["reason"],
                 archive_reason=data["archive_reason"],
                 merged_into=data["merged_into"],
+                version=data["version"],
             )
         except InvalidInput as invalid:
             _apply_errors(form, invalid)

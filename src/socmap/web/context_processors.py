@@ -26,6 +26,8 @@ NAVIGATION = (
     ("Populations", "orgs:population-list", ()),
     ("Users", "orgs:user-list", (Role.ADMINISTRATOR,)),
     ("Audit trail", "audit:event-list", (Role.ADMINISTRATOR, Role.INSPECTOR)),
+    ("Restrictions", "security:restrictions", ()),
+    ("Retention", "retention:queue", (Role.ADMINISTRATOR, Role.ANALYST, Role.OFFENDER_MANAGER)),
     ("API", "api-1.0.0:openapi-view", ()),
 )
 

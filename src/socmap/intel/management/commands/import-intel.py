@@ -1,5 +1,3 @@
-import csv
-import io
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -9,7 +7,7 @@ from socmap.errors import ImportRejected, InvalidInput
 from socmap.intel import services
 from socmap.orgs.management.commands._common import add_actor_argument, resolve_actor
 from socmap.orgs.models import Organisation
-from socmap.orgs.uploads import decode_csv_bytes
+from socmap.orgs.uploads import csv_dict_rows, decode_csv_bytes
 
 KINDS = {
     "reports": (services.import_reports, services.REPORT_COLUMNS, "intelligence reports"),
@@ -50,7 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  checked {done} of {total} rows")
 
         try:
-            rows = list(csv.DictReader(io.StringIO(decode_csv_bytes(file.read_bytes()))))
+            rows = csv_dict_rows(decode_csv_bytes(file.read_bytes()))
             self.stdout.write(f"Checking {len(rows)} rows of {noun} from {file.name}...")
             result = importer(
                 actor=user,

@@ -1,5 +1,3 @@
-import csv
-import io
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -8,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from socmap.errors import ImportRejected, InvalidInput
 from socmap.orgs.management.commands._common import add_actor_argument, resolve_actor
 from socmap.orgs.models import Organisation
-from socmap.orgs.uploads import decode_csv_bytes
+from socmap.orgs.uploads import csv_dict_rows, decode_csv_bytes
 from socmap.threats.services import ANSWER_COLUMN_PREFIX, THREAT_IMPORT_COLUMNS, import_threats
 
 PROGRESS_EVERY = 50
@@ -50,7 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  checked {done} of {total} rows")
 
         try:
-            rows = list(csv.DictReader(io.StringIO(decode_csv_bytes(file.read_bytes()))))
+            rows = csv_dict_rows(decode_csv_bytes(file.read_bytes()))
             self.stdout.write(f"Checking {len(rows)} rows from {file.name}...")
             mapped = import_threats(
                 actor=user,
