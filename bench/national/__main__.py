@@ -63,9 +63,8 @@ def setup_django(url: str) -> None:
 
 
 def run_generate(url: str, scale: float) -> dict:
-    from django.core.management import call_command
-
     from bench.national.generate import generate
+    from django.core.management import call_command
 
     print(f"Creating {NAME} and migrating it...")
     clock = time.perf_counter()

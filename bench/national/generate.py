@@ -291,14 +291,10 @@ def _pools(owners: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:
     sorted_owners = owners[order]
     keys, starts = np.unique(sorted_owners, return_index=True)
     ends = list(starts[1:]) + [len(order)]
-    return {
-        int(k): ids[order[s:e]] for k, s, e in zip(keys.tolist(), starts, ends, strict=True)
-    }
+    return {int(k): ids[order[s:e]] for k, s, e in zip(keys.tolist(), starts, ends, strict=True)}
 
 
-def generate(
-    scale: float = 1.0, *, seed: int = 2026, say: Callable[[str], None] = print
-) -> Report:
+def generate(scale: float = 1.0, *, seed: int = 2026, say: Callable[[str], None] = print) -> Report:
     """Write the national dataset at ``scale`` into the current database, in one transaction."""
     from django.db import connection, transaction
     from faker.providers.person.en_GB import Provider as Person
@@ -624,7 +620,7 @@ def generate(
             ["source_id", "target_id", "kind", "notes", "from_date", "to_date", "created_at"],
             ((s, t, k, "", None, None, now) for s, t, k in sorted(association_pairs)),
         )
-        del association_pairs
+        association_pairs.clear()
 
         # ------------------------------------------------------------------ disruptions
         first_disruption = _next_id(Disruption)
@@ -719,7 +715,8 @@ def generate(
         timed("disruption_threats", copy_rows, table, columns, links_threats)
         table, columns = _through(Disruption.nominals)
         timed("disruption_nominals", copy_rows, table, columns, links_people)
-        del links_threats, links_people
+        links_threats.clear()
+        links_people.clear()
 
         # ------------------------------------------------------------------ intelligence
         first_report = _next_id(IntelligenceReport)
