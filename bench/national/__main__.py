@@ -8,7 +8,8 @@ and measure what issue 10 asks for, each figure beside a baseline of the same ru
 
 The database is ``socmap_bench_national`` on the server of ``DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432``); ``generate`` drops and recreates it, ``all`` drops
-it at the end unless ``--keep``. ``BENCH_SCALE`` sets the default scale (1 = national).
+it at the end unless ``--keep``. ``BENCH_SCALE`` sets the default scale (1 = national);
+``BENCH_NATIONAL_DB`` another database name.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NAME = "socmap_bench_national"
+NAME = os.environ.get("BENCH_NATIONAL_DB", "socmap_bench_national")
 
 
 def database_url() -> str:
@@ -54,6 +55,8 @@ def drop_database(url: str) -> None:
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
+    # the same key for the sessions made here and the gunicorn server of the load test
+    os.environ.setdefault("SOCMAP_SECRET_KEY", "bench-national-not-a-secret-" + "x" * 40)
     os.environ.setdefault("SOCMAP_VAR_DIR", tempfile.mkdtemp(prefix="socmap-national-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
     sys.path.insert(0, str(ROOT / "src"))
@@ -96,6 +99,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--users", type=int, default=50, help="concurrent users of the load test")
     parser.add_argument("--seconds", type=int, default=60, help="length of the load test")
+    parser.add_argument(
+        "--only", default="", help="measure only these, e.g. ranking,network,load,rescore,import"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database after 'all'")
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench-national.json")
     args = parser.parse_args(argv)
@@ -113,7 +119,10 @@ def main(argv=None) -> int:
         if args.step in ("all", "measure"):
             from bench.national.measure import measure_all
 
-            results.update(measure_all(url, users=args.users, seconds=args.seconds))
+            only = {part for part in args.only.split(",") if part}
+            results.update(
+                measure_all(url, users=args.users, seconds=args.seconds, only=only or None)
+            )
     finally:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str))
