@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import rustworkx as rx
 
 EXACT_BETWEENNESS_UP_TO = 600  # nodes; larger networks sample this many sources
 SEED = 2026
@@ -81,27 +82,49 @@ def communities(graph: nx.Graph) -> list[set]:
     return sorted(found, key=lambda c: (-len(c), min(str(x) for x in c)))
 
 
+def _as_rustworkx(graph: nx.Graph) -> rx.PyGraph:
+    """The same simple graph in rustworkx (each node's payload is the NetworkX node), where
+    removing nodes and measuring the rest is done in compiled code: the key-player search
+    measures hundreds of trial networks per page."""
+    index = {node: i for i, node in enumerate(graph)}
+    copy = rx.PyGraph(multigraph=False)
+    copy.add_nodes_from(list(graph))
+    copy.add_edges_from_no_data([(index[a], index[b]) for a, b in graph.edges() if a != b])
+    return copy
+
+
+def _fragmentation(graph: rx.PyGraph) -> float:
+    n = graph.num_nodes()
+    if n < 2:
+        return 0.0
+    reachable = sum(len(c) * (len(c) - 1) for c in rx.connected_components(graph))
+    return 1 - reachable / (n * (n - 1))
+
+
+def _distance_fragmentation(graph: rx.PyGraph) -> float:
+    n = graph.num_nodes()
+    if n < 2:
+        return 0.0
+    compact = graph.subgraph(list(graph.node_indices()))  # the matrix wants indices 0..n-1
+    distances = rx.distance_matrix(compact, null_value=0.0).astype(np.int64)
+    counts = np.bincount(distances.ravel())
+    # pairs at each distance, summed in order of distance: the same network always gives
+    # exactly the same float, whatever the order of its nodes
+    total = sum(int(count) / d for d, count in enumerate(counts.tolist()) if d and count)
+    return 1 - total / (n * (n - 1))
+
+
 def fragmentation(graph: nx.Graph) -> float:
     """Borgatti's F: the share of pairs of nodes that cannot reach each other.
     0 for a connected network, 1 when no node is linked to any other."""
-    n = graph.number_of_nodes()
-    if n < 2:
-        return 0.0
-    reachable = sum(len(c) * (len(c) - 1) for c in nx.connected_components(graph))
-    return 1 - reachable / (n * (n - 1))
+    return _fragmentation(_as_rustworkx(graph))
 
 
 def distance_fragmentation(graph: nx.Graph) -> float:
     """Borgatti's distance-weighted fragmentation: 1 minus the mean of 1/distance over all
     ordered pairs (unreachable pairs count 0). It rises when removal lengthens paths even if
     the network stays in one piece."""
-    n = graph.number_of_nodes()
-    if n < 2:
-        return 0.0
-    total = 0.0
-    for _, lengths in nx.all_pairs_shortest_path_length(graph):
-        total += sum(1 / d for d in lengths.values() if d > 0)
-    return 1 - total / (n * (n - 1))
+    return _distance_fragmentation(_as_rustworkx(graph))
 
 
 @dataclass(frozen=True)
@@ -134,38 +157,45 @@ def key_players(graph: nx.Graph, count: int = 5, candidates: list | None = None)
     """The ``count`` nodes whose removal, one after another, most fragments the network (the
     greedy answer to Borgatti's KPP-Neg): at each round the node whose removal most raises
     F, ties broken by distance-weighted fragmentation, then by name. ``candidates`` limits
-    the nodes tried (default: :func:`key_player_candidates`)."""
-    remaining = graph.copy()
+    the nodes tried (default: :func:`key_player_candidates`). The distance-weighted measure
+    is computed only for the nodes tied on F, which gives the same answer for less work."""
+    remaining = _as_rustworkx(graph)
+    where = {remaining[i]: i for i in remaining.node_indices()}
     pool = list(candidates) if candidates is not None else key_player_candidates(graph)
     with_distance = graph.number_of_nodes() <= DISTANCE_FRAGMENTATION_UP_TO
     chosen: list[KeyPlayer] = []
     for _ in range(min(count, max(graph.number_of_nodes() - 1, 0))):
-        best = None
+        trials = []
         for node in sorted(pool, key=str):
-            if node not in remaining:
+            if node not in where:
                 continue
             trial = remaining.copy()
-            trial.remove_node(node)
-            score = (
-                fragmentation(trial),
-                distance_fragmentation(trial) if with_distance else 0.0,
-            )
+            trial.remove_node(where[node])
+            trials.append((_fragmentation(trial), node, trial))
+        if not trials:
+            break
+        top = max(f for f, _, _ in trials)
+        best = None
+        for f, node, trial in trials:
+            if f != top:
+                continue
+            score = (f, _distance_fragmentation(trial) if with_distance else 0.0)
             if best is None or score > best[0]:
                 best = (score, node, trial)
-        if best is None:
-            break
         (f, df), node, remaining = best
+        del where[node]
         chosen.append(
-            KeyPlayer(node, round(f, 6), round(df, 6), nx.number_connected_components(remaining))
+            KeyPlayer(node, round(f, 6), round(df, 6), rx.number_connected_components(remaining))
         )
     return chosen
 
 
 def removal_impact(graph: nx.Graph) -> dict[Hashable, float]:
     """For every node, F of the network without it (the one-at-a-time key-player view)."""
+    whole = _as_rustworkx(graph)
     out = {}
-    for node in graph:
-        trial = graph.copy()
-        trial.remove_node(node)
-        out[node] = round(fragmentation(trial), 6)
-    return out
+    for index in whole.node_indices():
+        trial = whole.copy()
+        trial.remove_node(index)
+        out[whole[index]] = round(_fragmentation(trial), 6)
+    return {node: out[node] for node in graph}
