@@ -60,6 +60,49 @@ class Edge:
     detail: str = ""  # the association kind or member role
 
 
+@dataclass(frozen=True)
+class EdgeColumns:
+    """Links as parallel integer arrays: the ends as (node kind, database id), the link kind's
+    code (``KIND_CODES``), the record, start and end as ordinals (``NO_DATE`` if none) and
+    the detail's code."""
+
+    source_kind: np.ndarray
+    source_id: np.ndarray
+    target_kind: np.ndarray
+    target_id: np.ndarray
+    kind: np.ndarray
+    record: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    detail: np.ndarray
+
+
+class _Finder:
+    """Database ids of one node kind -> node indexes, by binary search."""
+
+    def __init__(self, ids: np.ndarray, offset: int):
+        self.order = np.argsort(ids, kind="stable")
+        self.sorted = ids[self.order]
+        self.offset = offset
+
+    def find(self, ids: np.ndarray) -> np.ndarray:
+        if len(self.sorted) == 0:
+            return np.full(len(ids), -1, np.int64)
+        at = np.minimum(np.searchsorted(self.sorted, ids), len(self.sorted) - 1)
+        found = self.sorted[at] == ids
+        return np.where(found, self.order[at] + self.offset, -1)
+
+
+def _positions(finders: dict[int, _Finder], kinds: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    kinds, ids = np.asarray(kinds), np.asarray(ids, np.int64)
+    out = np.full(len(ids), -1, np.int64)
+    for kind, finder in finders.items():
+        chosen = kinds == kind
+        if chosen.any():
+            out[chosen] = finder.find(ids[chosen])
+    return out
+
+
 class NetworkGraph:
     """Nodes ``(NodeKind, database id)``; edges with their kind, record, dates and detail."""
 
@@ -69,41 +112,94 @@ class NetworkGraph:
         threats: Iterable[tuple[int, str]],
         edges: Iterable[Edge],
     ):
-        self.graph = rx.PyGraph(multigraph=True)
-        nominal_ids = list(nominal_ids)
-        threats = list(threats)
-        self.node_kind = np.array(
-            [NodeKind.NOMINAL] * len(nominal_ids) + [NodeKind.THREAT] * len(threats), np.int8
-        )
-        self.node_id = np.array(nominal_ids + [t for t, _ in threats], np.int64)
-        self.graph.add_nodes_from(range(len(self.node_id)))
-        self.index: dict[tuple[int, int], int] = {
-            (int(k), int(i)): n
-            for n, (k, i) in enumerate(zip(self.node_kind, self.node_id, strict=True))
-        }
-        self.threat_status: dict[int, str] = {
-            self.index[(NodeKind.THREAT, pk)]: status for pk, status in threats
-        }
         details: dict[str, int] = {"": 0}
-        pairs, kinds, records, starts, ends, detail = [], [], [], [], [], []
+        columns = {name: [] for name in EdgeColumns.__dataclass_fields__}
         for edge in edges:
-            source = self.index.get((edge.source[0], edge.source[1]))
-            target = self.index.get((edge.target[0], edge.target[1]))
-            if source is None or target is None or source == target:
-                continue
-            pairs.append((source, target))
-            kinds.append(KIND_CODES[edge.kind])
-            records.append(edge.record_id)
-            starts.append(ordinal(edge.start))
-            ends.append(ordinal(edge.end))
-            detail.append(details.setdefault(edge.detail, len(details)))
-        self.graph.add_edges_from_no_data(pairs)
-        self.edge_kind = np.array(kinds, np.int8)
-        self.edge_record = np.array(records, np.int64)
-        self.edge_start = np.array(starts, np.int32)
-        self.edge_end = np.array(ends, np.int32)
-        self.edge_detail = np.array(detail, np.int16)
-        self.detail_names = {code: name for name, code in details.items()}
+            columns["source_kind"].append(int(edge.source[0]))
+            columns["source_id"].append(edge.source[1])
+            columns["target_kind"].append(int(edge.target[0]))
+            columns["target_id"].append(edge.target[1])
+            columns["kind"].append(KIND_CODES[edge.kind])
+            columns["record"].append(edge.record_id)
+            columns["start"].append(ordinal(edge.start))
+            columns["end"].append(ordinal(edge.end))
+            columns["detail"].append(details.setdefault(edge.detail, len(details)))
+        threats = list(threats)
+        self._build(
+            np.array(list(nominal_ids), np.int64),
+            np.array([t for t, _ in threats], np.int64),
+            [status for _, status in threats],
+            [EdgeColumns(**{k: np.array(v, np.int64) for k, v in columns.items()})],
+            {code: name for name, code in details.items()},
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        nominal_ids: np.ndarray,
+        threat_ids: np.ndarray,
+        threat_statuses: list[str],
+        parts: list[EdgeColumns],
+        detail_names: dict[int, str],
+    ) -> NetworkGraph:
+        """A graph straight from columns as the database gives them (no object per link):
+        the store's way at national scale. Links in ``parts`` keep their order."""
+        graph = cls.__new__(cls)
+        graph._build(nominal_ids, threat_ids, threat_statuses, parts, detail_names)
+        return graph
+
+    def _build(self, nominal_ids, threat_ids, threat_statuses, parts, detail_names) -> None:
+        """Nodes: the nominals, then the threats; links whose two ends are known nodes (and
+        differ) are kept, in the order given."""
+        nominal_ids = np.asarray(nominal_ids, np.int64)
+        threat_ids = np.asarray(threat_ids, np.int64)
+        base = len(nominal_ids)
+        self.node_kind = np.concatenate(
+            [
+                np.full(base, NodeKind.NOMINAL, np.int8),
+                np.full(len(threat_ids), NodeKind.THREAT, np.int8),
+            ]
+        )
+        self.node_id = np.concatenate([nominal_ids, threat_ids])
+        self.graph = rx.PyGraph(multigraph=True)
+        self.graph.add_nodes_from(range(len(self.node_id)))
+        self.index: dict[tuple[int, int], int] = dict(
+            zip(
+                zip(self.node_kind.tolist(), self.node_id.tolist(), strict=True),
+                range(len(self.node_id)),
+                strict=True,
+            )
+        )
+        self.threat_status: dict[int, str] = {
+            base + i: status for i, status in enumerate(threat_statuses)
+        }
+        finders = {
+            int(NodeKind.NOMINAL): _Finder(nominal_ids, 0),
+            int(NodeKind.THREAT): _Finder(threat_ids, base),
+        }
+        kept: dict[str, list[np.ndarray]] = {name: [] for name in EdgeColumns.__dataclass_fields__}
+        for part in parts:
+            source = _positions(finders, part.source_kind, part.source_id)
+            target = _positions(finders, part.target_kind, part.target_id)
+            keep = (source >= 0) & (target >= 0) & (source != target)
+            kept["source_id"].append(source[keep])
+            kept["target_id"].append(target[keep])
+            for name in ("kind", "record", "start", "end", "detail"):
+                kept[name].append(np.asarray(getattr(part, name))[keep])
+
+        def joined(name: str, dtype) -> np.ndarray:
+            return np.concatenate(kept[name]).astype(dtype) if kept[name] else np.zeros(0, dtype)
+
+        sources, targets = joined("source_id", np.int64), joined("target_id", np.int64)
+        self.graph.add_edges_from_no_data(
+            list(zip(sources.tolist(), targets.tolist(), strict=True))
+        )
+        self.edge_kind = joined("kind", np.int8)
+        self.edge_record = joined("record", np.int64)
+        self.edge_start = joined("start", np.int32)
+        self.edge_end = joined("end", np.int32)
+        self.edge_detail = joined("detail", np.int16)
+        self.detail_names = dict(detail_names)
 
     @classmethod
     def from_arrays(

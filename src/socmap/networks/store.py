@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (table and column names come from the models; values are bound parameters)
 """The association network of every record, built from the database into one in-process
 rustworkx graph and kept until something it is built from changes.
 
@@ -12,13 +13,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
-from itertools import combinations
 
+import numpy as np
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from socmap.networks.graph import Edge, LinkKind, NetworkGraph, NodeKind
+from socmap.networks.graph import (
+    KIND_CODES,
+    NO_DATE,
+    EdgeColumns,
+    LinkKind,
+    NetworkGraph,
+    NodeKind,
+)
 
 _lock = threading.Lock()
 _generation = 0
@@ -58,85 +65,138 @@ def fingerprint() -> tuple:
     return (_generation, *newest)
 
 
-def build_from_database() -> NetworkGraph:
-    """Every nominal and threat, and every link between them, as one graph."""
-    from socmap.disruptions.models import Disruption
-    from socmap.people.models import Association, Nominal
-    from socmap.threats.models import Membership, Threat
+def _ordinal(column: str) -> str:
+    """SQL for a date column as its proleptic ordinal (``date.toordinal``), 0 when empty."""
+    from django.db import connection
 
-    nominals, merges = [], []
-    for pk, merged_into in Nominal.objects.values_list("pk", "merged_into_id").iterator(
-        chunk_size=20000
-    ):
-        nominals.append(pk)
-        if merged_into:
-            merges.append(
-                Edge(LinkKind.SAME_PERSON, (NodeKind.NOMINAL, pk), (NodeKind.NOMINAL, merged_into))
+    if connection.vendor == "postgresql":
+        return f"COALESCE(({column} - DATE '0001-01-01') + 1, {NO_DATE})"
+    return f"COALESCE(CAST(julianday({column}) - 1721424.5 AS INTEGER), {NO_DATE})"
+
+
+def _codes(column: str, names: list[str]) -> tuple[str, list[str]]:
+    """SQL giving each of ``names`` its position (1...), 0 for any other value."""
+    cases = " ".join("WHEN %s THEN " + str(code) for code in range(1, len(names) + 1))
+    return (f"CASE {column} {cases} ELSE 0 END" if names else "0"), list(names)
+
+
+def _columns(sql: str, params: list, count: int) -> list[np.ndarray]:
+    """The ``count`` integer columns of a query (none NULL) as arrays, in the order of the
+    columns' values. On PostgreSQL the server packs every row into one binary string (eight
+    bytes a value) read straight into numpy: no Python object per row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(
+                f"{sql} ORDER BY {', '.join(str(i) for i in range(1, count + 1))}", params
             )
-    threats, subjects = [], []
-    for pk, status, subject in Threat.objects.values_list("pk", "status", "subject_id"):
-        threats.append((pk, status))
-        if subject:
-            subjects.append(
-                Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
+            rows = np.array(cursor.fetchall(), np.int64).reshape(-1, count)
+            return [rows[:, i] for i in range(count)]
+        import psycopg
+
+        names = [f"c{i}" for i in range(count)]
+        packed = " || ".join(f"int8send({name}::bigint)" for name in names)
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as binary:  # Django's cursors bind client-side
+            binary.execute(
+                f"SELECT string_agg({packed}, ''::bytea ORDER BY {', '.join(names)}) "
+                f"FROM ({sql}) AS q ({', '.join(names)})",
+                params or None,
+                binary=True,
             )
-    edges: list[Edge] = merges + subjects
-    edges.extend(
-        Edge(
-            LinkKind.ASSOCIATION,
-            (NodeKind.NOMINAL, source),
-            (NodeKind.NOMINAL, target),
-            pk,
-            start,
-            end,
-            kind,
-        )
-        for pk, source, target, kind, start, end in Association.objects.values_list(
-            "pk", "source_id", "target_id", "kind", "from_date", "to_date"
-        ).iterator(chunk_size=20000)
+            data = binary.fetchone()[0] or b""
+    rows = np.frombuffer(data, ">i8").reshape(-1, count)
+    return [rows[:, i].astype(np.int64) for i in range(count)]
+
+
+def _part(kind: LinkKind, source_kind, source_id, target_kind, target_id, record=None, start=None,
+          end=None, detail=None) -> EdgeColumns:  # fmt: skip
+    n = len(source_id)
+
+    def fill(value, default=0):
+        if value is None:
+            return np.full(n, default, np.int64)
+        return np.broadcast_to(np.asarray(value, np.int64), (n,))
+
+    return EdgeColumns(
+        source_kind=fill(source_kind),
+        source_id=np.asarray(source_id, np.int64),
+        target_kind=fill(target_kind),
+        target_id=np.asarray(target_id, np.int64),
+        kind=fill(KIND_CODES[kind]),
+        record=fill(record),
+        start=fill(start, NO_DATE),
+        end=fill(end, NO_DATE),
+        detail=fill(detail),
     )
-    edges.extend(
-        Edge(
-            LinkKind.MEMBERSHIP,
-            (NodeKind.NOMINAL, nominal),
-            (NodeKind.THREAT, threat),
-            pk,
-            joined,
-            left,
-            role,
-        )
-        for pk, threat, nominal, role, joined, left in Membership.objects.values_list(
-            "pk", "threat_id", "nominal_id", "role", "joined_on", "left_on"
-        ).iterator(chunk_size=20000)
+
+
+def build_from_database() -> NetworkGraph:
+    """Every nominal and threat, and every link between them, as one graph, read column by
+    column (nodes in order of id; links: merges, subjects, associations, memberships,
+    co-offending)."""
+    from socmap.disruptions.models import Disruption
+    from socmap.people.models import Association, AssociationKind, Nominal
+    from socmap.threats.models import MemberRole, Membership, Threat
+
+    nominal_table = Nominal._meta.db_table
+    nominal_ids, merged_into = _columns(
+        f"SELECT id, COALESCE(merged_into_id, 0) FROM {nominal_table}", [], 2
     )
-    named: dict[int, list[int]] = defaultdict(list)
-    for disruption, nominal in Disruption.nominals.through.objects.values_list(
-        "disruption_id", "nominal_id"
-    ).iterator(chunk_size=20000):
-        named[disruption].append(nominal)
-    dates = (
-        dict(
-            Disruption.objects.filter(
-                pk__in=[d for d, people in named.items() if len(people) > 1]
-            ).values_list("pk", "occurred_on")
-        )
-        if named
-        else {}
+    threats = list(Threat.objects.order_by("pk").values_list("pk", "status", "subject_id"))
+    threat_ids = np.array([t[0] for t in threats], np.int64)
+    merged = merged_into != 0
+    parts = [
+        _part(LinkKind.SAME_PERSON, NodeKind.NOMINAL, nominal_ids[merged], NodeKind.NOMINAL,
+              merged_into[merged]),
+        _part(LinkKind.SUBJECT, NodeKind.THREAT, [t[0] for t in threats if t[2]],
+              NodeKind.NOMINAL, [t[2] for t in threats if t[2]],
+              record=[t[0] for t in threats if t[2]]),
+    ]  # fmt: skip
+    association_kinds = sorted(
+        set(AssociationKind.values)
+        | set(Association.objects.order_by().values_list("kind", flat=True).distinct())
     )
-    for disruption, people in named.items():
-        for a, b in combinations(sorted(set(people)), 2):
-            day = dates.get(disruption)
-            edges.append(
-                Edge(
-                    LinkKind.CO_OFFENDING,
-                    (NodeKind.NOMINAL, a),
-                    (NodeKind.NOMINAL, b),
-                    disruption,
-                    day,
-                    day,
-                )
-            )
-    return NetworkGraph(nominals, threats, edges)
+    roles = sorted(
+        set(MemberRole.values)
+        | set(Membership.objects.order_by().values_list("role", flat=True).distinct())
+    )
+    details = {0: "", **dict(enumerate(association_kinds, 1))}
+    details.update({len(association_kinds) + i: name for i, name in enumerate(roles, 1)})
+    code, params = _codes("kind", association_kinds)
+    pk, source, target, detail, start, end = _columns(
+        f"SELECT id, source_id, target_id, {code}, {_ordinal('from_date')}, {_ordinal('to_date')} "
+        f"FROM {Association._meta.db_table}",
+        params,
+        6,
+    )
+    parts.append(_part(LinkKind.ASSOCIATION, NodeKind.NOMINAL, source, NodeKind.NOMINAL, target,
+                       pk, start, end, detail))  # fmt: skip
+    code, params = _codes("role", roles)
+    pk, threat, nominal, detail, start, end = _columns(
+        f"SELECT id, threat_id, nominal_id, {code}, {_ordinal('joined_on')}, "
+        f"{_ordinal('left_on')} FROM {Membership._meta.db_table}",
+        params,
+        6,
+    )
+    detail = np.where(detail > 0, detail + len(association_kinds), 0)
+    parts.append(_part(LinkKind.MEMBERSHIP, NodeKind.NOMINAL, nominal, NodeKind.THREAT, threat,
+                       pk, start, end, detail))  # fmt: skip
+    named = Disruption.nominals.through._meta.db_table
+    disruption, first, second, day = _columns(
+        f"SELECT a.disruption_id, a.nominal_id, b.nominal_id, {_ordinal('d.occurred_on')} "
+        f"FROM {named} a JOIN {named} b ON b.disruption_id = a.disruption_id "
+        f"AND b.nominal_id > a.nominal_id JOIN {Disruption._meta.db_table} d "
+        "ON d.id = a.disruption_id",
+        [],
+        4,
+    )
+    parts.append(_part(LinkKind.CO_OFFENDING, NodeKind.NOMINAL, first, NodeKind.NOMINAL, second,
+                       disruption, day, day))  # fmt: skip
+    return NetworkGraph.from_columns(
+        nominal_ids, threat_ids, [t[1] for t in threats], parts, details
+    )
 
 
 def current_graph() -> NetworkGraph:
