@@ -11,6 +11,7 @@ from socmap.disruptions.models import Disruption
 from socmap.intel.models import IntelligenceReport
 from socmap.networks import store
 from socmap.networks.graph import NodeKind
+from socmap.networks.neighbourhood import SeeEverything, neighbourhood
 from socmap.networks.selectors import network_for
 from socmap.orgs.models import Organisation, OrganisationKind, User
 from socmap.people.models import Association, Nominal
@@ -89,3 +90,33 @@ def test_the_apps_selectors_work_on_the_generated_data(national):
     member = Membership.objects.filter(threat__status=Status.ACTIVE).first()
     view = network_for(officer, NodeKind.NOMINAL, member.nominal_id, steps=2)
     assert view.people >= 2 and view.threats >= 1
+
+
+def _walked(graph, kind, pk, steps):
+    found = neighbourhood(graph, graph.node(kind, pk), steps, SeeEverything())
+    nodes = {graph.key(n): d for n, d in found.distance.items()}
+    links = {(int(graph.edge_kind[e]), int(graph.edge_record[e])) for e, _, _ in found.edges}
+    return nodes, links
+
+
+def test_the_network_read_around_a_person_walks_as_the_whole_graph_does(national):
+    """The network page reads only the neighbourhood it walks (store.graph_around); walking
+    it must give what walking the whole graph gives, merged records included."""
+    people = list(Nominal.objects.order_by("pk").values_list("pk", flat=True))
+    for duplicate, survivor in zip(people[:40:4], people[1:40:4], strict=True):
+        Nominal.objects.filter(pk=duplicate).update(merged_into_id=survivor)
+    whole = store.build_from_database()
+    starts = people[:40] + list(
+        Membership.objects.order_by("?").values_list("nominal_id", flat=True)[:20]
+    )
+    for pk in starts:
+        for steps in (1, 2, 3):
+            local = store.graph_around(NodeKind.NOMINAL, pk, steps)
+            assert _walked(local, NodeKind.NOMINAL, pk, steps) == _walked(
+                whole, NodeKind.NOMINAL, pk, steps
+            )
+    for threat in Threat.objects.order_by("?").values_list("pk", flat=True)[:10]:
+        local = store.graph_around(NodeKind.THREAT, threat, 2)
+        assert _walked(local, NodeKind.THREAT, threat, 2) == _walked(
+            whole, NodeKind.THREAT, threat, 2
+        )

@@ -247,12 +247,10 @@ def network_for(
             raise Http404(f"No {model._meta.verbose_name} found.")
     else:
         get_visible_or_404(user, model, pk=pk)
-    graph = store.current_graph()
+    # the part of the network this walk can use, read now: current at national scale
+    # without holding or rebuilding the whole graph (docs/methodology.md, "Networks")
+    graph = store.graph_around(kind, pk, steps)
     start = graph.node(kind, pk)
-    if start is None:  # recorded since the graph was read; read it again
-        store.forget()
-        graph = store.current_graph()
-        start = graph.node(kind, pk)
     limit = limit or NODE_LIMIT
     visibility = SeeEverything() if user is None else ScopedVisibility(user)
     try:

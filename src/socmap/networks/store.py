@@ -1,6 +1,10 @@
 # ruff: noqa: S608  (table and column names come from the models; values are bound parameters)
-"""The association network of every record, built from the database into one in-process
-rustworkx graph and kept until something it is built from changes.
+"""The association network read from the database as rustworkx graphs.
+
+``graph_around`` reads the part of the network one walk can use (indexed queries, always
+current): the network pages and API use it. ``current_graph`` builds the whole network,
+column by column, into one in-process graph kept until something it is built from changes,
+for analyses of the entire network.
 
 Invalidation: the graph is rebuilt when its *fingerprint* changes: a counter bumped by
 Django signals on every save or delete of what it is built from (in this process, rollbacks
@@ -13,14 +17,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import defaultdict
+from itertools import combinations
 
 import numpy as np
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from socmap.networks.graph import (
     KIND_CODES,
     NO_DATE,
+    Edge,
     EdgeColumns,
     LinkKind,
     NetworkGraph,
@@ -221,3 +228,162 @@ def forget() -> None:
     global _cached
     with _lock:
         _cached = None
+
+
+# --------------------------------------------------------------------------- one neighbourhood
+
+CHUNK = 5_000  # ids per IN list (SQLite allows 32,766 parameters a statement)
+
+
+def _chunks(ids) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def _links_of(nominals: set[int], threats: set[int]) -> list[Edge]:
+    """Every link with an end among ``nominals`` or ``threats``, as the whole graph has it."""
+    from socmap.disruptions.models import Disruption
+    from socmap.people.models import Association, Nominal
+    from socmap.threats.models import Membership, Threat
+
+    found: list[Edge] = []
+    for part in _chunks(nominals):
+        merges = Nominal.objects.order_by().filter(
+            Q(pk__in=part, merged_into__isnull=False) | Q(merged_into__in=part)
+        )
+        found.extend(
+            Edge(LinkKind.SAME_PERSON, (NodeKind.NOMINAL, pk), (NodeKind.NOMINAL, survivor))
+            for pk, survivor in merges.values_list("pk", "merged_into_id")
+        )
+        found.extend(
+            Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
+            for pk, subject in Threat.objects.order_by()
+            .filter(subject__in=part)
+            .values_list("pk", "subject_id")
+        )
+        found.extend(
+            Edge(
+                LinkKind.ASSOCIATION,
+                (NodeKind.NOMINAL, source),
+                (NodeKind.NOMINAL, target),
+                pk,
+                start,
+                end,
+                kind,
+            )  # fmt: skip
+            for pk, source, target, kind, start, end in Association.objects.order_by()
+            .filter(Q(source__in=part) | Q(target__in=part))
+            .values_list("pk", "source_id", "target_id", "kind", "from_date", "to_date")
+        )
+        found.extend(
+            Edge(
+                LinkKind.MEMBERSHIP,
+                (NodeKind.NOMINAL, nominal),
+                (NodeKind.THREAT, threat),
+                pk,
+                joined,
+                left,
+                role,
+            )  # fmt: skip
+            for pk, threat, nominal, role, joined, left in Membership.objects.order_by()
+            .filter(nominal__in=part)
+            .values_list("pk", "threat_id", "nominal_id", "role", "joined_on", "left_on")
+        )
+        named = Disruption.nominals.through.objects.order_by()
+        disruptions = named.filter(nominal__in=part).values("disruption_id")
+        people: dict[int, list[int]] = defaultdict(list)
+        for disruption, nominal in named.filter(disruption_id__in=disruptions).values_list(
+            "disruption_id", "nominal_id"
+        ):
+            people[disruption].append(nominal)
+        shared = [d for d, who in people.items() if len(who) > 1]
+        days = dict(
+            Disruption.objects.order_by().filter(pk__in=shared).values_list("pk", "occurred_on")
+        )
+        for disruption in shared:
+            day = days.get(disruption)
+            found.extend(
+                Edge(
+                    LinkKind.CO_OFFENDING,
+                    (NodeKind.NOMINAL, a),
+                    (NodeKind.NOMINAL, b),
+                    disruption,
+                    day,
+                    day,
+                )  # fmt: skip
+                for a, b in combinations(sorted(set(people[disruption])), 2)
+            )
+    for part in _chunks(threats):
+        found.extend(
+            Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
+            for pk, subject in Threat.objects.order_by()
+            .filter(pk__in=part, subject__isnull=False)
+            .values_list("pk", "subject_id")
+        )
+        found.extend(
+            Edge(
+                LinkKind.MEMBERSHIP,
+                (NodeKind.NOMINAL, nominal),
+                (NodeKind.THREAT, threat),
+                pk,
+                joined,
+                left,
+                role,
+            )  # fmt: skip
+            for pk, threat, nominal, role, joined, left in Membership.objects.order_by()
+            .filter(threat__in=part)
+            .values_list("pk", "threat_id", "nominal_id", "role", "joined_on", "left_on")
+        )
+    return found
+
+
+LINK_ORDER = {kind: n for n, kind in enumerate(
+    (LinkKind.SAME_PERSON, LinkKind.SUBJECT, LinkKind.ASSOCIATION, LinkKind.MEMBERSHIP,
+     LinkKind.CO_OFFENDING)
+)}  # fmt: skip
+
+
+def graph_around(kind: NodeKind, pk: int, steps: int) -> NetworkGraph:
+    """The part of the network a walk of ``steps`` from one person or threat can use, read
+    from the database with indexed queries: every link of every node up to ``steps`` links
+    away (merged records cost no step, as in the walk), and the nodes at their ends. Walking
+    it gives what walking the whole graph gives, and it is always current."""
+    from socmap.threats.models import Threat
+
+    edges: dict[tuple, Edge] = {}
+    known: set[tuple[int, int]] = {(int(kind), pk)}
+    frontier = set(known)
+    for _ in range(steps + 1):
+        fetched: set[tuple[int, int]] = set()
+        reached: set[tuple[int, int]] = set()
+        while frontier - fetched:
+            todo = frontier - fetched
+            fetched |= todo
+            nominals = {i for k, i in todo if k == NodeKind.NOMINAL}
+            threats = {i for k, i in todo if k == NodeKind.THREAT}
+            for edge in _links_of(nominals, threats):
+                key = (edge.kind, edge.record_id, edge.source, edge.target)
+                edges.setdefault(key, edge)
+                for end in (edge.source, edge.target):
+                    end = (int(end[0]), int(end[1]))
+                    if end in known:
+                        continue
+                    known.add(end)
+                    if edge.kind == LinkKind.SAME_PERSON:
+                        frontier.add(end)  # the same person: no step
+                    else:
+                        reached.add(end)
+        frontier = reached
+    threat_ids = sorted(i for k, i in known if k == NodeKind.THREAT)
+    statuses: dict[int, str] = {}
+    for part in _chunks(threat_ids):
+        statuses.update(Threat.objects.order_by().filter(pk__in=part).values_list("pk", "status"))
+    ordered = sorted(
+        edges.values(),
+        key=lambda e: (LINK_ORDER[e.kind], e.record_id, e.source[1], e.target[1]),
+    )
+    return NetworkGraph(
+        sorted(i for k, i in known if k == NodeKind.NOMINAL),
+        [(t, statuses[t]) for t in threat_ids if t in statuses],
+        ordered,
+    )
