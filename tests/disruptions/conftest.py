@@ -35,6 +35,12 @@ def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
 
+def noon_days_ago(n: int) -> dt.datetime:
+    """Noon in London ``n`` calendar days ago: ``now - n x 24 hours`` lands on the day before
+    when a clock change lies between and the test runs late in the evening."""
+    return timezone.make_aware(dt.datetime.combine(days_ago(n), dt.time(12)))
+
+
 @pytest.fixture
 def tactic(db):
     return lambda code: Tactic.objects.get(pk=code)

@@ -4,7 +4,6 @@ the rules and messages of the pages (the same service functions)."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
@@ -16,7 +15,7 @@ from socmap.disruptions.models import Disruption, DisruptionStep
 from socmap.disruptions.rules import DisruptionStatus
 from socmap.orgs.services import create_api_token
 
-from .conftest import days_ago
+from .conftest import days_ago, noon_days_ago
 from .test_import import HEADER, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
@@ -286,9 +285,7 @@ def test_the_unvalidated_and_overdue_lists(client_for, wiltshire_validator, thre
     assert client.get(f"{API}/unvalidated", {"status": "validated"}).status_code == 400
     assert client.get(f"{API}/overdue").json()["count"] == 0
     # When the claim has waited longer than the validation period
-    Disruption.objects.filter(pk=second.pk).update(
-        submitted_at=second.submitted_at - dt.timedelta(days=40)
-    )
+    Disruption.objects.filter(pk=second.pk).update(submitted_at=noon_days_ago(40))
     overdue = client.get(f"{API}/overdue").json()["items"]
     assert [(d["id"], d["overdue"], d["days_waiting"]) for d in overdue] == [(second.pk, True, 40)]
 

@@ -5,7 +5,6 @@ overdue for validation and the figures per force."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
@@ -17,7 +16,7 @@ from socmap.disruptions import services
 from socmap.disruptions.management.commands._progress import ProgressBar
 from socmap.disruptions.models import Disruption
 
-from .conftest import days_ago
+from .conftest import days_ago, noon_days_ago
 from .test_import import HEADER, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +242,7 @@ def test_claims_overdue_for_validation_are_listed_oldest_first(listed, wiltshire
     out, _ = run("disruptions-overdue", "--as", "wiltshire.validator")
     assert out.startswith("0 claims overdue for validation (over 28 days)")
     Disruption.objects.filter(pk=first.pk).update(
-        submitted_at=first.submitted_at - dt.timedelta(days=35)
+        submitted_at=noon_days_ago(35)
     )
     out, _ = run("disruptions-overdue", "--as", "wiltshire.validator")
     assert "1 claim overdue" in out and f"{first.reference}" in out and "waiting 35 days" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -17,7 +16,7 @@ from socmap.disruptions.models import Disruption, GradeGuidance
 from socmap.disruptions.rules import DisruptionStatus
 from socmap.threats.models import Threat
 
-from .conftest import days_ago
+from .conftest import days_ago, noon_days_ago
 from .test_import import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
@@ -361,7 +360,7 @@ def test_the_unvalidated_and_overdue_pages_count_and_mark_the_waiting(
     only = text(client.get(reverse("disruptions:unvalidated"), {"status": "submitted"}))
     assert "<strong>Submitted for validation (1)</strong>" in only
     Disruption.objects.filter(pk=submitted.pk).update(
-        submitted_at=submitted.submitted_at - dt.timedelta(days=30)
+        submitted_at=noon_days_ago(30)
     )
     overdue = text(client.get(reverse("disruptions:overdue")))
     assert submitted.reference in overdue and "30 days ago" in overdue and "Overdue" in overdue

@@ -163,6 +163,18 @@ def test_too_few_records_keep_the_starting_model_and_say_so():
     assert find_candidate_pairs(people[:1]).pairs == []
 
 
+def test_two_people_who_may_be_one_are_compared_without_an_infinite_prior():
+    # A partner agency that sees two people: one pair in all, so a prior of "one pair in one"
+    # would be certainty (infinite log-odds) and break the scoring.
+    people = [
+        LinkageRecord(1, "Smith", "John", dt.date(1990, 3, 4), "male"),
+        LinkageRecord(2, "Smith", "Jon", dt.date(1990, 3, 4), "male"),
+    ]
+    result = find_candidate_pairs(people, threshold=0.5)
+    assert 0 < result.prior <= 0.5
+    assert [(p.left_id, p.right_id) for p in result.pairs] == [(1, 2)]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     true_pairs=st.integers(1, 200),

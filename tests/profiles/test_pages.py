@@ -30,6 +30,28 @@ def test_an_analyst_generates_a_profile_from_the_form(world, client_for, wiltshi
     assert "Kettering firm" not in partner and "what is withheld" in partner
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_an_exported_profile_names_who_exported_it_and_when(
+    profile, client_for, wiltshire_analyst, fmt
+):
+    from socmap.audit.models import AuditEvent
+
+    reply = client_for(wiltshire_analyst).get(f"/profiles/{profile.pk}/export/", {"format": fmt})
+    assert reply.status_code == 200
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    disposition = reply["Content-Disposition"]
+    assert f"lp-{profile.pk:06d}-v1-{stamp}-" in disposition
+    assert disposition.endswith(f'-{wiltshire_analyst.username.replace(".", "-")}.{fmt}"')
+    event = AuditEvent.objects.get(action="export.downloaded", actor=wiltshire_analyst)
+    assert event.changes["format"] == fmt
+    if fmt == "docx":
+        import io
+        import zipfile
+
+        core = zipfile.ZipFile(io.BytesIO(reply.content)).read("docProps/core.xml").decode()
+        assert wiltshire_analyst.username in core
+
+
 def test_the_form_explains_a_missing_area(world, client_for, wiltshire_analyst):
     reply = client_for(wiltshire_analyst).post("/profiles/new/", {"area_kind": "local_area"})
     assert reply.status_code == 200

@@ -166,7 +166,7 @@ def test_exports_are_real_pdf_and_docx_files(profile, wiltshire_analyst, edition
     edition = selectors.edition(wiltshire_analyst, profile, requested=edition_name)
     pdf, content_type, name = exports.export(edition, "pdf")
     assert pdf.startswith(b"%PDF") and content_type == "application/pdf"
-    assert name == f"lp-{profile.pk:06d}-v1{'-partner' if edition_name == 'partner' else ''}.pdf"
+    assert name == f"lp-{profile.pk:06d}-v1{'-partner' if edition_name == 'partner' else ''}"
     docx, _, _ = exports.export(edition, "docx")
     document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
     assert "Headline figures" in document

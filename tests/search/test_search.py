@@ -198,3 +198,27 @@ def test_a_merged_person_is_found_once_by_either_record_s_name(
     assert results.counts["nominal"] == 1
     # And Dorset, who sees only its own record, still finds that one
     assert titles(run(dorset_analyst, "Zanzibar", kind="nominal")) == [str(duplicate)]
+
+
+def test_a_restricted_operation_is_neither_found_nor_counted_by_anyone_not_named(
+    world, wiltshire_analyst, make_user, org
+):
+    from socmap.security.services import restrict_record
+
+    officer = make_user(org("Wiltshire"), "analyst", username="kestrel.officer")
+    national = make_user(org("NCA"), "analyst", username="nca.searcher")
+    before = {user: run(user, "kettering").counts for user in (wiltshire_analyst, national)}
+    restrict_record(
+        actor=officer,
+        record=world["threat"],
+        name="Operation Kestrel",
+        reason="Covert operation: need to know",
+    )
+    for user in (wiltshire_analyst, national):
+        results = run(user, "kettering")
+        # the group, its plan and the disruption recorded only against it are gone, and counted
+        # nowhere
+        for kind in ("threat", "plan", "disruption"):
+            assert results.counts[kind] == before[user][kind] - 1, (user, kind)
+        assert world["threat"].reference not in " ".join(titles(results))
+    assert run(officer, "kettering").counts["threat"] == 1

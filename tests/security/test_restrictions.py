@@ -151,6 +151,25 @@ def test_records_of_a_restricted_threat_are_hidden_with_it(
     assert can_see(wiltshire_analyst, nominal)
 
 
+def test_a_national_user_does_not_see_a_restricted_group_in_a_persons_network(
+    restricted_threat, kestrel_officer, nca_officer
+):
+    # Regression: the network's batch visibility took "sees every owner" for "sees everything"
+    from socmap.networks.graph import NodeKind
+    from socmap.networks.selectors import network_for, node_key
+    from socmap.people.services import record_nominal
+    from socmap.threats.services import add_member
+
+    nominal = record_nominal(actor=kestrel_officer, surname="Hawk", forenames="Kit")
+    add_member(actor=kestrel_officer, threat=restricted_threat, nominal=nominal, role="core")
+    restricted = node_key(NodeKind.THREAT, restricted_threat.pk)
+    named = network_for(kestrel_officer, NodeKind.NOMINAL, nominal.pk)
+    assert named.node(restricted) is not None
+    national = network_for(nca_officer, NodeKind.NOMINAL, nominal.pk)
+    assert national.node(restricted) is None
+    assert national.threats == 0
+
+
 def test_a_disruption_is_hidden_only_if_every_threat_it_is_against_is_hidden(
     restricted_threat, make_threat, kestrel_officer, wiltshire_analyst
 ):

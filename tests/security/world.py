@@ -99,8 +99,15 @@ def registry() -> Registry:
                     f"{key} is declared twice ({found.sources[key]}, {config.name})"
                 )
             found.sources[key] = config.name
+        for name, spec in getattr(module, "RECORDS", {}).items():
+            if name in found.records and found.records[name] != spec:
+                raise AssertionError(
+                    f"The record name {name!r} means two things ({found.sources[name]}, "
+                    f"{config.name}): give one of them another name"
+                )
+            found.sources.setdefault(name, config.name)
+            found.records[name] = spec
         found.expect.update(getattr(module, "EXPECT", {}))
-        found.records.update(getattr(module, "RECORDS", {}))
         found.anonymous.update(getattr(module, "ANONYMOUS", {}))
         found.blank_downloads |= set(getattr(module, "BLANK_DOWNLOADS", set()))
         found.tagged_fields.update(getattr(module, "TAGGED_FIELDS", {}))

@@ -32,7 +32,7 @@ from socmap.orgs.models import Organisation, OrganisationKind
 from socmap.orgs.scoping import (
     get_visible_or_404,
     organisations_in_scope,
-    ownership_filter,
+    sees_everything,
     visible_to,
 )
 from socmap.performance import rules as performance_rules
@@ -256,7 +256,7 @@ class LinkedVisibility:
 
     def _ids(self, model) -> set[int] | None:
         if model not in self._visible:
-            if self.user is None or ownership_filter(self.user, model) is None:
+            if self.user is None or sees_everything(self.user, model):
                 self._visible[model] = None  # everything
             else:
                 self._visible[model] = set(

@@ -28,7 +28,7 @@ from socmap.networks.neighbourhood import (
     SeeEverything,
     neighbourhood,
 )
-from socmap.orgs.scoping import get_visible_or_404, ownership_filter, visible_to
+from socmap.orgs.scoping import get_visible_or_404, sees_everything, visible_to
 
 CHUNK = 2000  # ids per visibility query
 KEY_PLAYERS = 5
@@ -62,7 +62,7 @@ class ScopedVisibility:
         self.user = user
 
     def _visible(self, model, ids: set[int]) -> set[int]:
-        if not ids or ownership_filter(self.user, model) is None:
+        if not ids or sees_everything(self.user, model):
             return set(ids)
         ordered = sorted(ids)
         seen: set[int] = set()

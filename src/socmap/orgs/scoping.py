@@ -212,6 +212,19 @@ def restriction_of(record: models.Model):
     return None
 
 
+def sees_everything(user, model: type[models.Model]) -> bool:
+    """Whether ``user`` may see every ``model`` row (a national user, when no restriction they
+    are outside of exists): lets batch readers skip the filter. Scope alone is not enough -
+    a restriction hides records from national users too."""
+    if ownership_filter(user, model) is not None:
+        return False
+    if not restriction_paths(model):
+        return True
+    from socmap.orgs.models import Restriction
+
+    return not Restriction.objects.exclude(pk__in=permitted_restrictions(user)).exists()
+
+
 def get_visible_or_404(user, queryset_or_model, **lookup):
     """Fetch one record for ``user``; anyone who may not see it gets the same 404 as a typo."""
     queryset = (

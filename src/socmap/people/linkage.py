@@ -663,7 +663,8 @@ def _first_prior(linker, total_pairs: float, notes: list[str]) -> float:
     except Exception:  # splink raises plain exceptions on degenerate data
         prior = None
     if not prior or not PRIOR_BOUNDS[0] <= prior <= PRIOR_BOUNDS[1]:
-        prior = max(DEFAULT_PRIOR, 1 / max(total_pairs, 1))
+        # never 1 (two people, one pair): the prior's log-odds would be infinite
+        prior = min(max(DEFAULT_PRIOR, 1 / max(total_pairs, 1)), PRIOR_BOUNDS[1])
     settings._probability_two_random_records_match = prior
     return prior
 

@@ -671,11 +671,11 @@ def tasking_pack(request, slug: str):
     pack = selectors.tasking_pack(request.user, board)
     if request.GET.get("format") == "pdf":
         from socmap.plans.pdf import pack_pdf
-        from socmap.web.tables import audit_export, export_filename
+        from socmap.web.tables import audit_export, export_filename, exported_by_line
 
-        when = timezone.localtime().strftime("%d %b %Y %H:%M")
-        who = f"{request.user.username} ({request.user.organisation}) on {when}"
-        response = HttpResponse(pack_pdf(pack, exported_by=who), content_type="application/pdf")
+        response = HttpResponse(
+            pack_pdf(pack, exported_by=exported_by_line()), content_type="application/pdf"
+        )
         return audit_export(
             response, export_filename(f"tasking-pack-{slug}", "pdf"), "pdf", len(pack.threats)
         )

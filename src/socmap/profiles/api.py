@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
@@ -217,10 +216,7 @@ def export_profile(
 ):
     profile = selectors.profile_detail(request.user, profile_id)
     chosen = selectors.edition(request.user, profile, version, requested=edition)
-    content, content_type, name = exports.export(chosen, format)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.download(chosen, format)
 
 
 @router.post("/{int:profile_id}/share", response={201: dict}, summary="Share with a partner")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from socmap.profiles.selectors import Edition
@@ -149,7 +150,7 @@ def _escape(value) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_pdf(edition: Edition) -> bytes:
+def to_pdf(edition: Edition, exported_by: str = "") -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
@@ -173,7 +174,8 @@ def to_pdf(edition: Edition) -> bytes:
         canvas.setFont("Helvetica-Bold", 9)
         width, height = A4
         canvas.drawCentredString(width / 2, height - 10 * mm, edition.marking)
-        canvas.drawCentredString(width / 2, 8 * mm, f"{edition.marking} · page {doc.page}")
+        footer = f" · exported by {exported_by}" if exported_by else ""
+        canvas.drawCentredString(width / 2, 8 * mm, f"{edition.marking} · page {doc.page}{footer}")
         canvas.restoreState()
 
     story = []
@@ -207,20 +209,30 @@ def to_pdf(edition: Edition) -> bytes:
             story.append(table)
             story.append(Spacer(1, 3 * mm))
     doc = SimpleDocTemplate(
-        out, pagesize=A4, title=edition.profile.title, topMargin=18 * mm, bottomMargin=16 * mm
+        out,
+        pagesize=A4,
+        title=edition.profile.title,
+        author=exported_by or "socmap",
+        topMargin=18 * mm,
+        bottomMargin=16 * mm,
     )
     doc.build(story, onFirstPage=marking, onLaterPages=marking)
     return out.getvalue()
 
 
-def to_docx(edition: Edition) -> bytes:
+def to_docx(edition: Edition, exported_by: str = "") -> bytes:
     from docx import Document
 
     document = Document()
     document.core_properties.title = edition.profile.title
     section = document.sections[0]
     section.header.paragraphs[0].text = edition.marking
-    section.footer.paragraphs[0].text = edition.marking
+    section.footer.paragraphs[0].text = edition.marking + (
+        f" · exported by {exported_by}" if exported_by else ""
+    )
+    if exported_by:
+        document.core_properties.author = exported_by
+        document.core_properties.last_modified_by = exported_by
     for b in blocks(edition):
         if b.kind == "h1":
             document.add_heading(b.text, level=0)
@@ -254,13 +266,23 @@ FORMATS = {
 }
 
 
-def export(edition: Edition, fmt: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of ``edition`` as ``fmt`` (pdf or docx)."""
+def export(edition: Edition, fmt: str, exported_by: str = "") -> tuple[bytes, str, str]:
+    """(content, content type, file name stem) of ``edition`` as ``fmt`` (pdf or docx)."""
     from socmap.errors import InvalidInput
 
     if fmt not in FORMATS:
         raise InvalidInput({"format": [f"Choose a format from {', '.join(FORMATS)}."]})
     content_type, render = FORMATS[fmt]
     suffix = "-partner" if edition.is_partner else ""
-    name = f"{edition.profile.reference.lower()}-v{edition.version.number}{suffix}.{fmt}"
-    return render(edition), content_type, name
+    stem = f"{edition.profile.reference.lower()}-v{edition.version.number}{suffix}"
+    return render(edition, exported_by), content_type, stem
+
+
+def download(edition: Edition, fmt: str) -> HttpResponse:
+    """``edition`` as a download: its name and footer say who exported it and when, and the
+    audit trail records the export (``web.tables.audit_export``, as for every export)."""
+    from socmap.web.tables import audit_export, export_filename, exported_by_line
+
+    content, content_type, stem = export(edition, fmt, exported_by_line())
+    response = HttpResponse(content, content_type=content_type)
+    return audit_export(response, export_filename(stem, fmt), fmt, 1)

@@ -172,12 +172,9 @@ def profile_regenerate(request, pk: int):
 def profile_export(request, pk: int):
     edition = _edition(request, pk, request.GET.get("version"))
     try:
-        content, content_type, name = exports.export(edition, request.GET.get("format", "pdf"))
+        return exports.download(edition, request.GET.get("format", "pdf"))
     except InvalidInput as error:
         return HttpResponse(error.summary(), status=400, content_type="text/plain")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

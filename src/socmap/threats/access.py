@@ -5,7 +5,30 @@ Columns, codes and how to add a route: socmap/security/matrix.py and docs/securi
 
 from socmap.security.matrix import ANYONE, INVALID, SEES
 
-RECORDS = {"threat": "threats.Threat", "membership": "threats.Membership"}
+RECORDS = {"threat": "threats.Threat", "membership": lambda world: _membership(world)}
+
+
+def _membership(world):
+    """A current membership of the route's threat, its person shared with the partner as the
+    threat is (a membership is seen by whoever sees both the group and the person)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from socmap.orgs.models import Share
+    from socmap.threats.models import Membership
+
+    threat = world["records"]["threat"]
+    membership = (
+        Membership.objects.filter(threat=threat, left_on__isnull=True).order_by("pk").first()
+    )
+    Share.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(membership.nominal),
+        object_id=membership.nominal_id,
+        organisation=world["shared_partner"],
+        revoked_at=None,
+        defaults={"shared_by": world["viewers"]["own"]},
+    )
+    return membership
+
 
 EXPECT = {
     # columns: own same_region other_region rocu national partner_shared partner_unshared
@@ -15,7 +38,6 @@ EXPECT = {
     "GET /api/threats/overdue": ANYONE,
     "GET /api/threats/{threat_id}": ("threat", SEES),
     "GET /api/threats/{threat_id}/members": ("threat", SEES),
-    "GET /api/threats/{threat_id}/network": ("threat", SEES),
     "PATCH /api/threats/{threat_id}": ("threat", "200 404 404 200 200 403 404"),
     "POST /api/threats": INVALID,
     "POST /api/threats/members/{membership_id}/end": ("membership", INVALID),

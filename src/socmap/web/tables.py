@@ -62,6 +62,15 @@ def export_filename(stem: str, suffix: str) -> str:
     return f"{stem}-{stamp}{who}.{suffix}"
 
 
+def exported_by_line(user=None) -> str:
+    """``username (organisation) on 01 Dec 2026 20:40``: the line a PDF or DOCX export prints in
+    its footer and keeps as its author (the signed-in user, or ``user`` at the command line)."""
+    if user is None:
+        _, user = _exporter()
+    when = timezone.localtime().strftime("%d %b %Y %H:%M")
+    return f"{user.username} ({user.organisation}) on {when}" if user is not None else when
+
+
 def export_properties() -> dict[str, str]:
     """What an XLSX export says about itself: who made it, when, from where."""
     request, user = _exporter()

@@ -8,6 +8,7 @@ from socmap.orgs.management.commands._common import add_actor_argument, resolve_
 from socmap.orgs.models import LocalArea, Organisation, Region
 from socmap.profiles import exports, selectors, services
 from socmap.profiles.models import AreaKind
+from socmap.web.tables import exported_by_line
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         try:
             profile = self._profile(user, o)
             edition = selectors.edition(user, profile, requested=o["edition"])
-            content, _, _ = exports.export(edition, o["format"])
+            content, _, _ = exports.export(edition, o["format"], exported_by_line(user))
         except InvalidInput as invalid:
             raise CommandError(invalid.summary()) from invalid
         except PermissionDenied as denied:
