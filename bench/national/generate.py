@@ -53,6 +53,16 @@ WORDS = (  # noqa: SIM905
 GROUP_WORDS = ("firm", "crew", "network", "line", "family", "OCG", "gang", "organisation")
 
 
+def vocabulary() -> np.ndarray:
+    """The words of generated text: Faker's list of about 1,000 words and the crime words,
+    each of those twice as likely, so a crime word is in a few reports in a hundred, as in
+    real text with its larger vocabulary (all crime words, "cocaine" would be in one
+    report in six, and every search for it would rank hundreds of thousands)."""
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    return np.array(list(Lorem.word_list) + WORDS * 2)
+
+
 def scaled(count: int, scale: float) -> int:
     return max(1, round(count * scale))
 
@@ -408,6 +418,7 @@ def generate(scale: float = 1.0, *, seed: int = 2026, say: Callable[[str], None]
 
         # ------------------------------------------------------------------ threats
         first_threat = _next_id(Threat)
+        words = vocabulary()
         threat_ids = np.arange(first_threat, first_threat + n_threats)
         active = np.zeros(n_threats, bool)
         active[:n_active] = True
@@ -515,7 +526,7 @@ def generate(scale: float = 1.0, *, seed: int = 2026, say: Callable[[str], None]
                     1,
                     kind,
                     f"{rng.choice(surnames)} {rng.choice(GROUP_WORDS)} {n}",
-                    " ".join(rng.choice(WORDS, 20).tolist()).capitalize() + ".",
+                    " ".join(rng.choice(words, 20).tolist()).capitalize() + ".",
                     owner,
                     tier,
                     status,
@@ -722,7 +733,6 @@ def generate(scale: float = 1.0, *, seed: int = 2026, say: Callable[[str], None]
         first_report = _next_id(IntelligenceReport)
         threat_pools = _pools(threat_owner, threat_ids)
         report_threats, report_people = [], []
-        words = np.array(WORDS)
 
         def report_rows() -> Iterator[tuple]:
             for start in range(0, n_reports, CHUNK):

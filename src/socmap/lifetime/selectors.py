@@ -409,18 +409,17 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
     decision. Most recent conviction first."""
     today = today or timezone.localdate()
     visible_nominals = _nominals_for(user).values("pk")
-    members = _scoped(
-        user,
-        Membership.objects.filter(
-            left_on__isnull=True, threat__status=Status.ACTIVE, nominal__in=visible_nominals
-        ),
-    ).values_list("nominal_id", "threat_id")
-    subjects = _scoped(
-        user,
-        Threat.objects.filter(
-            status=Status.ACTIVE, subject__isnull=False, subject__in=visible_nominals
-        ),
-    ).values_list("subject_id", "pk")
+    memberships = Membership.objects.filter(
+        left_on__isnull=True, threat__status=Status.ACTIVE, nominal__in=visible_nominals
+    )
+    threats = Threat.objects.filter(
+        status=Status.ACTIVE, subject__isnull=False, subject__in=visible_nominals
+    )
+    if among is not None:  # a threat's page asks about its own people only
+        memberships = memberships.filter(nominal_id__in=among)
+        threats = threats.filter(subject_id__in=among)
+    members = _scoped(user, memberships).values_list("nominal_id", "threat_id")
+    subjects = _scoped(user, threats).values_list("subject_id", "pk")
     threats_by_person: dict[int, set[int]] = {}
     for nominal_id, threat_id in [*members, *subjects]:
         if among is None or nominal_id in among:

@@ -35,6 +35,7 @@ from enum import StrEnum
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from socmap.orgs.models import Organisation, OrganisationKind, Share
@@ -170,8 +171,20 @@ def restriction_filter(user, model: type[models.Model]) -> models.Q | None:
     for path in paths:
         allowed = models.Q(**{f"{path}__isnull": True}) | models.Q(**{f"{path}__in": permitted})
         if _is_many_valued(model, path):
-            # visible if linked to nothing or to at least one record the user may see
-            allowed = models.Q(pk__in=model._default_manager.filter(allowed).values("pk"))
+            # visible if linked to nothing or to at least one record the user may see; put
+            # the other way round, hidden when linked to a restricted record the user is
+            # outside and to none they may see. Restricted records are few, so the hidden
+            # rows are found from them (an index), not by checking every row's links.
+            forbidden = models.Q(**{f"{path}__isnull": False}) & ~models.Q(
+                **{f"{path}__in": permitted}
+            )
+            manager = model._default_manager
+            hidden = (
+                manager.filter(forbidden)
+                .filter(~Exists(manager.filter(allowed, pk=OuterRef("pk"))))
+                .values("pk")
+            )
+            allowed = ~models.Q(pk__in=hidden)
         condition &= allowed
     return condition
 
