@@ -51,14 +51,17 @@ check: test
 serve: install
 	$(BIN)/socmap runserver 127.0.0.1:8000
 
+BENCH_SCALE ?= 1
+bench_n = $(shell $(PYTHON) -c "print(max($(2), round($(1) * $(BENCH_SCALE))))")
+
 bench: install
-	@echo "==> Benchmarks (PostgreSQL on DATABASE_URL or 127.0.0.1:5432); figures in BENCHMARKS.md"
+	@echo "==> Benchmarks at scale $(BENCH_SCALE) (PostgreSQL on DATABASE_URL or 127.0.0.1:5432); figures in BENCHMARKS.md"
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python bench/import_disruptions.py --rows 100000
-	$(BIN)/python bench/performance_ranking.py --rows 1000000
-	$(BIN)/python bench/network_bench.py
-	$(BIN)/python bench/linkage_bench.py
-	$(BIN)/python bench/search.py --nominals 250000
+	BENCH_SCALE=$(BENCH_SCALE) timeout 5400 $(BIN)/python -m bench.national all --users 50 --seconds 60
+	timeout 1800 $(BIN)/python bench/performance_ranking.py --rows $(call bench_n,1000000,10000)
+	timeout 1800 $(BIN)/python bench/network_bench.py --edges $(call bench_n,1000000,10000)
+	timeout 1800 $(BIN)/python bench/linkage_bench.py --records $(call bench_n,100000,2000) $(call bench_n,1000000,5000)
+	timeout 1800 $(BIN)/python bench/search.py --nominals $(call bench_n,250000,2500)
 
 fuzz: install
 	@echo "==> Fuzzing the API with schemathesis (every phase, $${SOCMAP_FUZZ_EXAMPLES:-40} cases per operation) and the parsers with hypothesis"

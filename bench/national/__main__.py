@@ -126,7 +126,11 @@ def main(argv=None) -> int:
     finally:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str))
-        print(f"Figures written to {args.json}")
+        from bench.national.report import markdown
+
+        table = markdown(results)
+        args.json.with_suffix(".md").write_text(table)
+        print(f"\n{table}\nFigures written to {args.json} and {args.json.with_suffix('.md')}")
         if args.step == "all" and not args.keep:
             from django.db import connections
 

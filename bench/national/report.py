@@ -1,0 +1,99 @@
+"""The national figures as Markdown (for BENCHMARKS.md): each figure, its baseline of the
+same run, the ratio and the target."""
+
+from __future__ import annotations
+
+TARGETS_MS = {"threat list": 150, "threat page": 150}
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def markdown(results: dict) -> str:
+    lines: list[str] = []
+    m = results.get("machine", {})
+    if m:
+        lines.append(
+            f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} of memory, Python "
+            f"{m['python']}, PostgreSQL {m['postgresql'].split()[0]}; database "
+            f"{m['database_size']}; load average {m['load_average']} at the start, "
+            f"{m.get('load_average_end')} at the end."
+        )
+    dataset = results.get("dataset")
+    if dataset:
+        lines.append(
+            f"\nGenerated at scale {dataset['scale']} in {dataset['generate_seconds']} s "
+            f"(migrations {dataset['migrate_seconds']} s; {dataset['distinct_answers_scored']:,} "
+            "distinct sets of answers scored):\n"
+        )
+        lines.append("| table | rows | seconds |\n| --- | ---: | ---: |")
+        for table, rows in dataset["rows"].items():
+            lines.append(f"| {table} | {rows:,} | {dataset['seconds'].get(table, '')} |")
+    data = results.get("data")
+    if data:
+        lines.append("\nData measured on: " + ", ".join(f"{k} {v:,}" for k, v in data.items()))
+    lines.append("\n| measurement | figure | baseline (same run) | ratio | target |")
+    lines.append("| --- | ---: | ---: | ---: | --- |")
+    r = results.get("ranking")
+    if r:
+        lines.append(
+            f"| force ranking (selector; median of {r['ranking']['runs']}, p95) | "
+            f"{r['ranking']['median_ms']} ms ({r['ranking']['p95_ms']}) | "
+            f"{r['baseline_raw_group_by']['median_ms']} ms: the same count by GROUP BY over the "
+            f"disruptions table | {r['ratio_to_baseline']} | < 200 ms |"
+        )
+    n = results.get("network")
+    if n:
+        times_sql = n["two_step_median_ms"] / max(n["baseline_sql_two_step_median_ms"], 0.1)
+        lines.append(
+            f"| two-step network around a group member (page's selector, reading it from the "
+            f"database; median, p95, max of {n['queries']}) | {n['two_step_median_ms']} ms, "
+            f"{n['two_step_p95_ms']} ms, {n['two_step_max_ms']} ms | "
+            f"{n['baseline_sql_two_step_median_ms']} ms: recursive SQL count of the two-step "
+            f"associations | {times_sql:.0f} | < 500 ms |"
+        )
+        lines.append(
+            f"| whole graph built from the database (before: on each first query) | "
+            f"{n['whole_graph_build_seconds']} s ({n['whole_graph_nodes']:,} nodes, "
+            f"{n['whole_graph_edges']:,} links) | | | |"
+        )
+    s = results.get("rescore")
+    if s:
+        lines.append(
+            f"| re-scoring every active threat ({s['rescored']:,}; "
+            + ", ".join(f"{k} {v['seconds']} s" for k, v in s["by_methodology"].items())
+            + f") | {s['seconds']} s | {s['baseline_pure_scoring_seconds']} s: scoring the same "
+            f"inputs alone | {s['ratio_to_baseline']} | < 10 s |"
+        )
+    i = results.get("import")
+    if i:
+        lines.append(
+            f"| disruption import, CSV end to end ({i['rows']:,} rows) | {i['import_seconds']} s "
+            f"= {i['import_rows_per_second']:,} rows/s | {i['copy_seconds']} s = "
+            f"{i['copy_rows_per_second']:,} rows/s: raw COPY of the same rows | "
+            f"{i['share_of_copy_speed']:.0%} of COPY speed | ≥ 30% |"
+        )
+    load = results.get("load")
+    if load:
+        lines.append(
+            f"\nLoad test: {load['users']} users, {load['think_seconds']} s between views, "
+            f"{load['seconds']} s measured after a warm-up; {load['server']}; "
+            f"{load['requests']:,} requests ({load['requests_per_second']}/s), "
+            f"{load['errors']} errors; load average {load['load_average_after']} after.\n"
+        )
+        lines.append("| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms | target |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        for page, row in load["by_page"].items():
+            target = f"p95 < {TARGETS_MS[page]} ms" if page in TARGETS_MS else ""
+            figures = " | ".join(_fmt(row[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
+            lines.append(
+                f"| {page} | {row['requests']:,} | {row['errors']} | {figures} | {target} |"
+            )
+        if load.get("error_samples"):
+            lines.append("\nErrors: " + "; ".join(load["error_samples"]))
+    return "\n".join(lines) + "\n"
