@@ -3,8 +3,10 @@ send a realistic mix of page views to a gunicorn server on 127.0.0.1, waiting be
 as a person does. It stops by itself after ``seconds`` (and after at most ``max_requests``).
 
 The mix (weights): the prioritised threat list (its pages and filters) 30, a threat's page
-25, the disruption list 20, the ranking of forces 10, search 10, and the sign-in page 5 as
-the baseline (a page that reads nothing: what any request costs on this server and machine).
+25, the disruption list 20, the ranking of forces 10, search 10 (or the threat list again,
+``search=False``), and the sign-in page 5 as the baseline (a page that reads nothing: what
+any request costs on this server and machine). Each user waits 5 to 15 seconds between
+views (a person reading a page).
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ class Outcome:
     finished: float = 0.0
 
 
-def _pick(rng: random.Random, visitor: Visitor) -> tuple[str, str]:
+def _pick(rng: random.Random, visitor: Visitor, search: bool = True) -> tuple[str, str]:
     roll = rng.random() * 100
-    if roll < 30:
+    if roll < 30 or (not search and 85 <= roll < 95):
         choice = rng.random()
         if choice < 0.5:
             return "threat list", "/threats/?status=active"
@@ -67,8 +69,9 @@ def run(
     *,
     users: int = 50,
     seconds: float = 60.0,
-    warmup: float = 10.0,
-    think: tuple[float, float] = (1.0, 5.0),
+    warmup: float = 15.0,
+    think: tuple[float, float] = (5.0, 15.0),
+    search: bool = True,
     max_requests: int = 100_000,
     seed: int = 10,
     say: Callable[[str], None] = print,
@@ -92,7 +95,7 @@ def run(
                 if sent[0] >= max_requests:
                     break
                 sent[0] += 1
-            label, path = _pick(rng, visitor)
+            label, path = _pick(rng, visitor, search)
             started = time.perf_counter()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             try:

@@ -336,7 +336,9 @@ def _wait_for(port: int, process, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def load_test(*, users: int, seconds: int, workers: int = 4, threads: int = 2) -> dict:
+def load_test(
+    *, users: int, seconds: int, workers: int = 4, threads: int = 2, search: bool = True
+) -> dict:
     from bench.national import loadtest
 
     visitors = _sessions()
@@ -359,7 +361,7 @@ def load_test(*, users: int, seconds: int, workers: int = 4, threads: int = 2) -
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         _wait_for(port, server)
-        outcome = loadtest.run(port, visitors, users=users, seconds=seconds)
+        outcome = loadtest.run(port, visitors, users=users, seconds=seconds, search=search)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -371,7 +373,8 @@ def load_test(*, users: int, seconds: int, workers: int = 4, threads: int = 2) -
         {
             "users": users,
             "seconds": seconds,
-            "think_seconds": "1-5 (uniform)",
+            "think_seconds": "5-15 (uniform)",
+            "mix": "with search" if search else "search's share sent to the threat list",
             "server": f"gunicorn, {workers} workers x {threads} threads (gthread), DEBUG off",
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         }
@@ -394,6 +397,8 @@ def measure_all(url: str, *, users: int = 50, seconds: int = 60, only=None, say=
         ("network", "the two-step network", network),
         ("load", f"a load test, {users} users for {seconds}s",
          lambda: load_test(users=users, seconds=seconds)),
+        ("load_without_search", f"the load test without search, {users} users for {seconds}s",
+         lambda: load_test(users=users, seconds=seconds, search=False)),
         ("rescore", "re-scoring every active threat", rescore),
         ("import", f"importing {rows:,} disruptions", lambda: disruption_import(rows)),
     ]  # fmt: skip

@@ -78,13 +78,16 @@ def markdown(results: dict) -> str:
             f"{i['copy_rows_per_second']:,} rows/s: raw COPY of the same rows | "
             f"{i['share_of_copy_speed']:.0%} of COPY speed | ≥ 30% |"
         )
-    load = results.get("load")
-    if load:
+    for key in ("load", "load_without_search"):
+        load = results.get(key)
+        if not load:
+            continue
         lines.append(
-            f"\nLoad test: {load['users']} users, {load['think_seconds']} s between views, "
-            f"{load['seconds']} s measured after a warm-up; {load['server']}; "
-            f"{load['requests']:,} requests ({load['requests_per_second']}/s), "
-            f"{load['errors']} errors; load average {load['load_average_after']} after.\n"
+            f"\nLoad test ({load.get('mix', 'with search')}): {load['users']} users, "
+            f"{load['think_seconds']} s between views, {load['seconds']} s measured after a "
+            f"warm-up; {load['server']}; {load['requests']:,} requests "
+            f"({load['requests_per_second']}/s), {load['errors']} errors; load average "
+            f"{load['load_average_after']} after.\n"
         )
         lines.append("| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms | target |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")

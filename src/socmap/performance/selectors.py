@@ -352,6 +352,7 @@ def threat_ranking(user, options: Options) -> rules.Ranking:
     )
     mapping = set(
         Threat.objects.filter(owner__kind=OrganisationKind.FORCE)
+        .order_by()  # else the threats' ordering joins the DISTINCT: every threat sorted
         .values_list("owner_id", flat=True)
         .distinct()
     )
@@ -630,7 +631,7 @@ def compliance(user, options: Options, *, today: dt.date | None = None) -> Compl
         }
     claims = _disruptions_for(user).filter(
         occurred_on__range=(options.period.start, options.period.end),
-        owner__in=threats.values("owner_id").distinct(),
+        owner__in=threats.order_by().values("owner_id").distinct(),
     )
     per_owner = {
         row["owner_id"]: (row["n"], row["graded"], row["validated"])

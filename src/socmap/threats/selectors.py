@@ -164,7 +164,14 @@ def prioritised_threats(
     sort: str = "band",
 ) -> QuerySet[Threat]:
     """The prioritised threat list: highest band and score first unless sorted otherwise."""
-    qs = _threats_for(user)
+    # The subject (a nominal) is fetched for the page's rows only: joined into the sorted
+    # query it keeps PostgreSQL from sorting just the page (a top-N sort) at national scale.
+    qs = (
+        _threats_for(user)
+        .select_related(None)
+        .select_related("owner", "predominant_crime_type", "lro", "sro")
+        .prefetch_related("subject")
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if status:
