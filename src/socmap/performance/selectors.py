@@ -11,8 +11,9 @@ What a user sees (docs/methodology.md, "Who sees what"):
   or everything for a national user), through the scoping module like every other read;
 * a partner agency sees only the public summary (rounded figures, no names, no operations);
 * a **restricted** operation's disruptions are left out of every figure of everyone not named
-  in the restriction (docs/security.md): the rollup reads subtract
-  :func:`hidden_by_restrictions`, the reads of records filter with the scoping module.
+  in the restriction (docs/security.md): every rollup read subtracts
+  :func:`hidden_by_restrictions`, the breakdown leaves out the same rows, the threats per
+  million filter with the scoping module, compliance and what works read through it.
 
 ``user=None`` is the system operator at the command line, who sees everything.
 """
