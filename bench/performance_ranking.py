@@ -11,7 +11,11 @@ into a scratch database with ``COPY`` (the rollup triggers fire, as for any writ
 * the month trend and the 4P/tactic/grade breakdown (which reads the disruptions table);
 * the same GROUP BY in DuckDB over the same rows (exported once to a CSV file) as a
   columnar baseline;
-* the rollup check (``socmap performance-rollup --check``) and a full rebuild.
+* the rollup check (``socmap performance-rollup --check``) and a full rebuild;
+* the ranking, trend, breakdown and public summary for a national user, first with no
+  restriction, then with one restricted operation (``--restricted`` of the disruptions
+  against one restricted threat, a few of them against an open threat too), and for the
+  officer named in it: what leaving a restricted operation out of the figures costs.
 
 Runs in a scratch database it creates and drops: ``test_<NAME>`` of ``DATABASE_URL``
 (default ``postgres://postgres@127.0.0.1:5432/socmap_bench_performance``; SQLite in memory
@@ -101,6 +105,7 @@ COLUMNS = (
     "validated_at",
     "source",
     "updated_at",
+    "version",  # no database default: Django's optimistic-locking field (socmap.concurrency)
 )
 
 
@@ -171,6 +176,7 @@ def generate(rows: int, today: dt.date, seed: int = 2026):
                         stamp if status == "validated" else r"\N",
                         "bench",
                         stamp,
+                        "1",
                     )
                 )
             )
@@ -273,6 +279,107 @@ def raw_ranking_count(period) -> list:
         return sorted(cursor.fetchall())
 
 
+def restricted_figures(options, repeat: int, linked: int) -> dict:
+    """The figures of a national user (not named) before and after one threat is restricted
+    with ``linked`` Wiltshire disruptions against it (a tenth of them also against an open
+    threat), and of the officer named; the plan of the correction's query."""
+    from django.db import connection
+
+    from socmap.disruptions.models import Disruption
+    from socmap.orgs.models import Organisation
+    from socmap.orgs.services import create_user
+    from socmap.performance import selectors as s
+    from socmap.reference import ensure_all
+    from socmap.security import services as security
+    from socmap.threats.models import CrimeType
+    from socmap.threats.services import map_threat
+
+    ensure_all()
+
+    def user(org: str, username: str, *roles: str):
+        return create_user(
+            actor=None,
+            username=username,
+            email=f"{username}@bench.example",
+            first_name="Bench",
+            last_name="User",
+            organisation=Organisation.objects.get(name=org),
+            roles=list(roles),
+            password="bench-password-not-used-anywhere",
+        ).user
+
+    national = user("National Crime Agency", "bench.national", "analyst")
+    officer = user("Wiltshire", "bench.officer", "analyst", "lro")
+
+    def figures(who) -> dict:
+        ranking = _timed(lambda: s.ranking(who, options), repeat)
+        table = ranking.pop("result")
+        trend = _timed(lambda: s.trends(who, options), repeat)
+        trend.pop("result")
+        mix = _timed(lambda: s.breakdown(who, options), max(1, repeat // 2))
+        mix.pop("result")
+        public = _timed(lambda: s.public_summary(who, options), repeat)
+        public.pop("result")
+        counted = {r.slug: r.count for r in table.ranking.rows}
+        return {
+            "ranking": ranking,
+            "trend_national_by_month": trend,
+            "breakdown_national": mix,
+            "public_summary_national": public,
+            "wiltshire_counted": counted["wiltshire"],
+            "disruptions_counted": table.average.count,
+        }
+
+    results = {"national_no_restriction": figures(national)}
+    drugs = CrimeType.objects.get(code="drugs")
+    secret = map_threat(
+        actor=officer, kind="ocg", name="Bench operation", predominant_crime_type=drugs
+    )
+    open_threat = map_threat(
+        actor=officer, kind="ocg", name="Bench open firm", predominant_crime_type=drugs
+    )
+    security.restrict_record(
+        actor=officer, record=secret, name="Operation Bench", reason="Benchmark restriction"
+    )
+    ids = list(
+        Disruption.objects.filter(
+            owner__slug="wiltshire",
+            status="validated",
+            occurred_on__range=(options.period.start, options.period.end),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:linked]
+    )
+    link = Disruption.threats.through
+    both = ids[: len(ids) // 10]
+    link.objects.bulk_create(
+        [link(disruption_id=i, threat_id=secret.pk) for i in ids]
+        + [link(disruption_id=i, threat_id=open_threat.pk) for i in both]
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {link._meta.db_table}")
+            cursor.execute("ANALYZE threats_threat")
+    results["restricted"] = {"linked": len(ids), "also_against_an_open_threat": len(both)}
+    results["national_one_restriction"] = figures(national)
+    results["named_officer"] = figures(officer)
+    hidden = (
+        results["national_no_restriction"]["wiltshire_counted"]
+        - (results["national_one_restriction"]["wiltshire_counted"])
+    )
+    assert hidden == len(ids) - len(both), f"left out {hidden}, not {len(ids) - len(both)}"
+    correction = _timed(lambda: s.hidden_by_restrictions(national, options.period), repeat)
+    correction.pop("result")
+    results["correction_query"] = correction
+    if connection.vendor == "postgresql":
+        # the correction's query, as hidden_by_restrictions runs it, explained
+        query = s._hidden_disruption_days(national, options.period)
+        plan = query.explain(analyze=True)
+        results["correction_plan_scans_disruptions"] = "Seq Scan on disruptions_disruption " in plan
+        results["correction_plan"] = plan
+    return results
+
+
 def duckdb_baseline(scratch: Path, period, repeat: int) -> dict:
     """The same rows in DuckDB (exported once to CSV), and the same GROUP BY there."""
     try:
@@ -326,6 +433,12 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Write the figures to this file")
+    parser.add_argument(
+        "--restricted",
+        type=int,
+        default=1_000,
+        help="Disruptions against the one restricted threat (0: skip that part)",
+    )
     args = parser.parse_args(argv)
 
     scratch = Path(tempfile.mkdtemp(prefix="socmap-bench-"))
@@ -407,6 +520,9 @@ def main(argv=None) -> int:
         rollup.rebuild()
         results["rollup_rebuild_seconds"] = round(time.perf_counter() - started, 2)
         results["trigger_cost"] = trigger_cost(today)
+        if args.restricted:
+            print("Timing the figures with a restricted operation...")
+            results["restrictions"] = restricted_figures(options, args.repeat, args.restricted)
         results["load_average"] = [round(x, 1) for x in os.getloadavg()]
     finally:
         teardown_databases(old, verbosity=0)
@@ -449,6 +565,31 @@ def main(argv=None) -> int:
             f"  COPY of {cost['rows']:,} more rows: {cost['with_triggers']}s with the rollup "
             f"triggers, {cost['without_triggers']}s without"
         )
+    if "restrictions" in r:
+        x = r["restrictions"]
+        print(
+            f"  one restricted operation ({x['restricted']['linked']:,} disruptions, "
+            f"{x['restricted']['also_against_an_open_threat']:,} also against an open threat):"
+        )
+        for label, key in (
+            ("national user, no restriction", "national_no_restriction"),
+            ("national user, not named", "national_one_restriction"),
+            ("the officer named", "named_officer"),
+        ):
+            f = x[key]
+            print(
+                f"    {label}: ranking {f['ranking']['median_ms']} ms (best "
+                f"{f['ranking']['best_ms']}), trend "
+                f"{f['trend_national_by_month']['median_ms']} ms, "
+                f"breakdown {f['breakdown_national']['median_ms']} ms, public summary "
+                f"{f['public_summary_national']['median_ms']} ms; Wiltshire "
+                f"{f['wiltshire_counted']:,}"
+            )
+        if "correction_query" in x:
+            print(
+                f"    the correction's query alone: {x['correction_query']['median_ms']} ms; "
+                f"scans the disruptions table: {x.get('correction_plan_scans_disruptions')}"
+            )
     print(f"  load average at the end: {r['load_average']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))

@@ -171,3 +171,24 @@ def test_a_population_row_with_more_cells_than_the_header_is_not_a_crash():
 
     rows = parse_population_csv("force,year,population\nWiltshire,2024,700000,extra,cells\n")
     assert rows == [{"force": "Wiltshire", "year": "2024", "population": "700000"}]
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_a_sar_amount_that_is_not_a_number_is_a_row_error_not_a_crash(cleared, amount):
+    from socmap.errors import ImportRejected
+    from socmap.intel.models import SuspiciousActivityReport
+    from socmap.intel.services import import_sars
+
+    row = {
+        "reference": "UKFIU-000123",
+        "received_on": "2026-01-05",
+        "reporter_sector": "bank",
+        "amount": amount,
+        "subject": "Cash deposits",
+        "status": "",
+        "triaged_on": "",
+    }
+    with pytest.raises(ImportRejected) as rejected:
+        import_sars(actor=cleared, rows=[row], owner=cleared.organisation)
+    assert "is not an amount of money" in str([e.__dict__ for e in rejected.value.row_errors])
+    assert not SuspiciousActivityReport.objects.exists()

@@ -310,7 +310,8 @@ def test_what_works_compares_the_next_reassessment_with_matched_threats(
 
 
 def test_survival_censors_active_threats_and_ends_dismantled_ones(mapped):
-    now = timezone.now()
+    # noon today in London: "now - 61 days" late in the evening can cross a clock change
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
     ended = mapped("Dismantled", created=now - dt.timedelta(days=101))
     change_status(
         actor=None,

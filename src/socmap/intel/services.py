@@ -875,6 +875,9 @@ def _amount(raw, errors: dict, name: str = "amount") -> Decimal | None:
     except InvalidOperation:
         errors.setdefault(name, []).append(f"'{raw}' is not an amount of money.")
         return None
+    if not value.is_finite():  # "NaN", "Infinity" parse as decimals but compare as errors
+        errors.setdefault(name, []).append(f"'{raw}' is not an amount of money.")
+        return None
     if value < 0 or value >= Decimal("1e12"):
         errors.setdefault(name, []).append("Give an amount from £0 up to £999,999,999,999.")
         return None
