@@ -276,3 +276,29 @@ def test_a_threat_shows_how_it_relates_to_the_control_strategies(
     assert selectors.control_strategy_links(swrocu_officer, [dorset])[dorset.pk] == []
     # a Dorset analyst does not see Wiltshire's strategy at all
     assert selectors.control_strategy_links(dorset_analyst, [dorset])[dorset.pk] == []
+
+
+def test_a_profile_never_counts_a_restricted_operation_even_when_its_officer_generates_it(
+    world, wiltshire_analyst, make_user, org
+):
+    # Given the Kettering firm restricted to an officer of a sensitive operation
+    from socmap.security.services import restrict_record
+
+    officer = make_user(org("Wiltshire"), "analyst", username="kestrel.officer")
+    restrict_record(
+        actor=officer,
+        record=world["threat"],
+        name="Operation Kestrel",
+        reason="Covert operation: need to know",
+    )
+    # When that officer generates Wiltshire's profile, which everyone it is shared with reads
+    profile = services.create_profile(actor=officer, area_kind="force", force=officer.organisation)
+    figures = selectors.edition(officer, profile).figures
+    # Then the operation is in none of its figures, and an analyst's profile says the same
+    assert "Kettering firm" not in repr(figures)
+    other = services.create_profile(
+        actor=wiltshire_analyst, area_kind="force", force=wiltshire_analyst.organisation
+    )
+    mine, theirs = figures["headline"], selectors.edition(wiltshire_analyst, other).figures
+    assert mine == theirs["headline"]
+    assert mine["active_threats"] == 0 and mine["disruptions"] == 0

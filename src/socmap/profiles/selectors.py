@@ -37,6 +37,17 @@ def _scoped(user, queryset: QuerySet) -> QuerySet:
     return queryset if user is None else visible_to(user, queryset)
 
 
+def _circulated(user, queryset: QuerySet) -> QuerySet:
+    """What a profile may count: what ``user`` sees, less every restricted record even if
+    ``user`` is named in its restriction - a profile is read by everyone it is shared with,
+    so a sensitive operation never enters its figures, whoever generates it."""
+    from socmap.orgs.scoping import restriction_filter
+
+    queryset = _scoped(user, queryset)
+    unrestricted = restriction_filter(None, queryset.model)
+    return queryset if unrestricted is None else queryset.filter(unrestricted)
+
+
 def _get_or_404(user, queryset: QuerySet, **lookup):
     """One record for ``user`` (404 outside their scope); ``None`` is the operator."""
     if user is not None:
@@ -225,7 +236,7 @@ def generate_figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
     from socmap.lifetime.rules import LIVE
     from socmap.threats.models import Status, Threat, ThreatKind
 
-    threats = _threats_in(user, area)
+    threats = _circulated(None, _threats_in(user, area))
     threat_ids = Threat.objects.filter(pk__in=threats.values("pk"))
     active = threat_ids.filter(status=Status.ACTIVE)
     kind_labels = dict(ThreatKind.choices)
@@ -251,9 +262,11 @@ def generate_figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
     )[:15]
 
     if area.kind == AreaKind.LOCAL_AREA:
-        disruptions = _scoped(user, Disruption.objects.filter(threats__in=threat_ids)).distinct()
+        disruptions = _circulated(
+            user, Disruption.objects.filter(threats__in=threat_ids)
+        ).distinct()
     else:
-        disruptions = _scoped(user, Disruption.objects.filter(_owners_filter(area)))
+        disruptions = _circulated(user, Disruption.objects.filter(_owners_filter(area)))
     disruptions = Disruption.objects.filter(pk__in=disruptions.values("pk"))
     in_period = disruptions.filter(occurred_on__range=(start, end))
     length = end - start
@@ -268,8 +281,8 @@ def generate_figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
     from socmap.disruptions.rules import ImpactGrade
 
     if area.kind == AreaKind.LOCAL_AREA:
-        orders = _scoped(user, Order.objects.filter(threat__in=threat_ids))
-        custody = _scoped(
+        orders = _circulated(user, Order.objects.filter(threat__in=threat_ids))
+        custody = _circulated(
             user,
             CustodyRecord.objects.filter(
                 Q(nominal__memberships__threat__in=threat_ids)
@@ -277,8 +290,8 @@ def generate_figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
             ),
         ).distinct()
     else:
-        orders = _scoped(user, Order.objects.filter(_owners_filter(area)))
-        custody = _scoped(user, CustodyRecord.objects.filter(_owners_filter(area)))
+        orders = _circulated(user, Order.objects.filter(_owners_filter(area)))
+        custody = _circulated(user, CustodyRecord.objects.filter(_owners_filter(area)))
     live = orders.filter(status__in=LIVE)
     today = min(end, timezone.localdate())
     in_custody = custody.filter(released_on__isnull=True)
@@ -360,7 +373,7 @@ def generate_figures(user, area: Area, *, start: dt.date, end: dt.date) -> dict:
             for t in top
         ],
         "intelligence": {
-            "reports": _scoped(
+            "reports": _circulated(
                 user,
                 IntelligenceReport.objects.filter(
                     threats__in=threat_ids, reported_on__range=(start, end)
