@@ -96,7 +96,7 @@ def test_the_claimant_cannot_validate_their_own_claim(make_user, org, client_for
     ("overrides", "field"),
     [
         ({"threats": []}, "threats"),
-        ({"occurred_on": days_ago(-1).isoformat()}, "occurred_on"),
+        ({"occurred_on": days_ago(-2).isoformat()}, "occurred_on"),
         ({"rationale": ""}, "rationale"),
         ({"category": "prevent"}, "tactic"),
         ({"quantities": {"arrests": 1, "drugs_kg": 4}}, "drugs_kg"),

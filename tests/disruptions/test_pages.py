@@ -100,7 +100,7 @@ def test_a_draft_is_saved_without_a_grade(client_for, wiltshire_analyst, wiltshi
     [
         ({"threats": ""}, "This field is required."),
         ({"threats": "OCG-999999"}, "There is no threat OCG-999999 that you can see."),
-        ({"occurred_on": days_ago(-1).isoformat()}, "The date cannot be in the future"),
+        ({"occurred_on": days_ago(-2).isoformat()}, "The date cannot be in the future"),
         ({"rationale": ""}, "Give the rationale for the impact grade"),
         ({"category": "protect", "tactic": "arrest"}, "Arrest is a Pursue tactic"),
         ({"action": "submit", "grade": ""}, "Grade the disruption&#x27;s impact before submitting"),

@@ -95,7 +95,7 @@ def test_recording_and_submitting_in_one_step(submitted):
     ("changes", "field", "message"),
     [
         ({"threats": []}, "threats", "Say which threat"),
-        ({"occurred_on": days_ago(-1)}, "occurred_on", "cannot be in the future"),
+        ({"occurred_on": days_ago(-2)}, "occurred_on", "cannot be in the future"),
         ({"grade": "major", "rationale": ""}, "rationale", "Give the rationale"),
         ({"category": "protect"}, "tactic", "Arrest is a Pursue tactic"),
         ({"quantities": {"arrests": 1, "cash": "500"}}, "cash", "does not apply to Arrest"),
