@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import combinations
 
 import numpy as np
@@ -240,6 +241,26 @@ def _chunks(ids) -> list[list[int]]:
     return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
+def _subject_edges(threats) -> Iterator[Edge]:
+    for pk, subject in threats.order_by().values_list("pk", "subject_id"):
+        yield Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
+
+
+def _membership_edges(memberships) -> Iterator[Edge]:
+    for pk, threat, nominal, role, joined, left in memberships.order_by().values_list(
+        "pk", "threat_id", "nominal_id", "role", "joined_on", "left_on"
+    ):
+        yield Edge(
+            LinkKind.MEMBERSHIP,
+            (NodeKind.NOMINAL, nominal),
+            (NodeKind.THREAT, threat),
+            pk,
+            joined,
+            left,
+            role,
+        )
+
+
 def _links_of(nominals: set[int], threats: set[int]) -> list[Edge]:
     """Every link with an end among ``nominals`` or ``threats``, as the whole graph has it."""
     from socmap.disruptions.models import Disruption
@@ -255,12 +276,7 @@ def _links_of(nominals: set[int], threats: set[int]) -> list[Edge]:
             Edge(LinkKind.SAME_PERSON, (NodeKind.NOMINAL, pk), (NodeKind.NOMINAL, survivor))
             for pk, survivor in merges.values_list("pk", "merged_into_id")
         )
-        found.extend(
-            Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
-            for pk, subject in Threat.objects.order_by()
-            .filter(subject__in=part)
-            .values_list("pk", "subject_id")
-        )
+        found.extend(_subject_edges(Threat.objects.filter(subject__in=part)))
         found.extend(
             Edge(
                 LinkKind.ASSOCIATION,
@@ -275,20 +291,7 @@ def _links_of(nominals: set[int], threats: set[int]) -> list[Edge]:
             .filter(Q(source__in=part) | Q(target__in=part))
             .values_list("pk", "source_id", "target_id", "kind", "from_date", "to_date")
         )
-        found.extend(
-            Edge(
-                LinkKind.MEMBERSHIP,
-                (NodeKind.NOMINAL, nominal),
-                (NodeKind.THREAT, threat),
-                pk,
-                joined,
-                left,
-                role,
-            )  # fmt: skip
-            for pk, threat, nominal, role, joined, left in Membership.objects.order_by()
-            .filter(nominal__in=part)
-            .values_list("pk", "threat_id", "nominal_id", "role", "joined_on", "left_on")
-        )
+        found.extend(_membership_edges(Membership.objects.filter(nominal__in=part)))
         named = Disruption.nominals.through.objects.order_by()
         disruptions = named.filter(nominal__in=part).values("disruption_id")
         people: dict[int, list[int]] = defaultdict(list)
@@ -314,26 +317,8 @@ def _links_of(nominals: set[int], threats: set[int]) -> list[Edge]:
                 for a, b in combinations(sorted(set(people[disruption])), 2)
             )
     for part in _chunks(threats):
-        found.extend(
-            Edge(LinkKind.SUBJECT, (NodeKind.THREAT, pk), (NodeKind.NOMINAL, subject), pk)
-            for pk, subject in Threat.objects.order_by()
-            .filter(pk__in=part, subject__isnull=False)
-            .values_list("pk", "subject_id")
-        )
-        found.extend(
-            Edge(
-                LinkKind.MEMBERSHIP,
-                (NodeKind.NOMINAL, nominal),
-                (NodeKind.THREAT, threat),
-                pk,
-                joined,
-                left,
-                role,
-            )  # fmt: skip
-            for pk, threat, nominal, role, joined, left in Membership.objects.order_by()
-            .filter(threat__in=part)
-            .values_list("pk", "threat_id", "nominal_id", "role", "joined_on", "left_on")
-        )
+        found.extend(_subject_edges(Threat.objects.filter(pk__in=part, subject__isnull=False)))
+        found.extend(_membership_edges(Membership.objects.filter(threat__in=part)))
     return found
 
 
