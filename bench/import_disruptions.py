@@ -28,34 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import database_url, setup_django  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/socmap_bench_disruptions"
 THREATS = 2_000
 NOMINALS = 5_000
-
-
-def _database_url() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    try:
-        import psycopg
-
-        psycopg.connect(DEFAULT_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
-        return DEFAULT_URL
-    except Exception as unreachable:  # noqa: BLE001
-        print(f"No PostgreSQL on 127.0.0.1:5432 ({unreachable}); measuring on SQLite instead.")
-        return ""
-
-
-def _django(url: str, scratch: Path) -> None:
-    if url:
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SOCMAP_VAR_DIR", str(scratch))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------- the data
@@ -280,7 +258,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     scratch = Path(tempfile.mkdtemp(prefix="socmap-bench-"))
-    _django(_database_url(), scratch)
+    setup_django(database_url(DEFAULT_URL), scratch)
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 

@@ -31,56 +31,18 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import database_url, setup_django  # noqa: E402
+from bench.common import timed as _timed  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/socmap_bench_performance"
 MONTHS = 30
 CHUNK = 50_000
-
-
-def _database_url() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    try:
-        import psycopg
-
-        psycopg.connect(DEFAULT_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
-        return DEFAULT_URL
-    except Exception as unreachable:  # noqa: BLE001
-        print(f"No PostgreSQL on 127.0.0.1:5432 ({unreachable}); measuring on SQLite instead.")
-        return ""
-
-
-def _django(url: str, scratch: Path) -> None:
-    if url:
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SOCMAP_VAR_DIR", str(scratch))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-
-
-def _timed(function, repeat: int) -> dict:
-    times = []
-    result = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return {
-        "median_ms": round(1000 * statistics.median(times), 1),
-        "best_ms": round(1000 * min(times), 1),
-        "worst_ms": round(1000 * max(times), 1),
-        "runs": repeat,
-        "result": result,
-    }
 
 
 # --------------------------------------------------------------------------- the data
@@ -442,7 +404,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     scratch = Path(tempfile.mkdtemp(prefix="socmap-bench-"))
-    _django(_database_url(), scratch)
+    setup_django(database_url(DEFAULT_URL), scratch)
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
     from django.utils import timezone

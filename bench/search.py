@@ -26,7 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import database_url, setup_django  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/socmap_bench_search"
 
 CRIME_WORDS = (  # noqa: SIM905
@@ -36,20 +38,6 @@ CRIME_WORDS = (  # noqa: SIM905
     "safehouse stash violence threat debt bondage recruitment children school car wash nail bar "
     "cannabis factory grow hydroponic import port lorry container boat airport crypto wallet"
 ).split()
-
-
-def _database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
-
-
-def _django(url: str, scratch: Path) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SOCMAP_VAR_DIR", str(scratch))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------- writing
@@ -470,7 +458,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     scratch = Path(tempfile.mkdtemp(prefix="socmap-bench-"))
-    _django(_database_url(), scratch)
+    setup_django(database_url(DEFAULT_URL, sqlite_fallback=False), scratch)
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 

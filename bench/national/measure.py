@@ -15,26 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import timed as _timed
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def _timed(function, repeat: int) -> dict:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return {
-        "median_ms": round(1000 * statistics.median(times), 1),
-        "p95_ms": round(
-            1000 * sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1
-        ),
-        "best_ms": round(1000 * min(times), 1),
-        "worst_ms": round(1000 * max(times), 1),
-        "runs": repeat,
-        "result": result,
-    }
 
 
 def machine() -> dict:
