@@ -89,10 +89,27 @@ def test_the_person_and_threat_pages_show_the_scoped_picture(
     assert "network-panel" in page and "networks/cytoscape.min.js" in page
     assert "DEAN" not in page.upper().split("NETWORK", 1)[1]
     threat_page = wilts.get(reverse("threats:detail", args=[network["group"].pk])).content.decode()
-    assert "Network picture" in threat_page
+    panel_url = reverse("networks:panel", args=["threat", network["group"].pk])
+    assert f'data-network-panel="{panel_url}"' in threat_page
+    panel = wilts.get(panel_url).content.decode()
+    assert "Network picture" in panel and 'data-network-json="network-panel-data"' in panel
+    assert "DEAN" not in panel.upper()
     rocu = client_for(swrocu_officer)
     page = rocu.get(reverse("people:detail", args=[network["wendy"].pk])).content.decode()
     assert "Dan Dean" in page
+
+
+def test_a_threat_page_loads_its_network_after_itself_with_the_pictures_data(
+    client_for, swrocu_officer, network
+):
+    rocu = client_for(swrocu_officer)
+    threat_page = rocu.get(reverse("threats:detail", args=[network["group"].pk])).content.decode()
+    assert "Loading the network of associates" in threat_page
+    assert "Dan Dean" not in threat_page  # nothing of the network is read for the page itself
+    panel = rocu.get(reverse("networks:panel", args=["threat", network["group"].pk]))
+    body = panel.content.decode()
+    assert panel.status_code == 200 and "Dan Dean" in body
+    assert '<script id="network-panel-data" type="application/json">' in body
 
 
 def test_threats_linked_through_a_shared_person_are_listed(client_for, nca_officer, network):

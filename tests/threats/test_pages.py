@@ -129,6 +129,13 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     assert "Under assessment" in page and "Active" in page
 
 
+def _with_network_panel(client, threat) -> str:
+    """The threat page and the network panel it loads after itself, as a browser shows them."""
+    page = client.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    panel = client.get(reverse("networks:panel", args=["threat", threat.pk])).content.decode()
+    return page + panel
+
+
 def test_members_and_associates_the_user_may_not_see_are_neither_shown_nor_hinted_at(
     client_for, wiltshire_analyst, dorset_analyst, swrocu_officer, map_ocg
 ):
@@ -150,7 +157,7 @@ def test_members_and_associates_the_user_may_not_see_are_neither_shown_nor_hinte
     link_people(actor=swrocu_officer, source=supplier, target=boss, kind="supplier")
     # when Wiltshire's analyst opens the threat page
     client = client_for(wiltshire_analyst)
-    page = client.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    page = _with_network_panel(client, threat)
     # then the members table and the network of associates show Boss and Runner only, with
     # no trace of the Dorset people (no row, no "not shared", no count)
     assert "BOSS, Al" in page and "Network of associates" in page and "Bo Runner" in page
@@ -169,7 +176,7 @@ def test_members_and_associates_the_user_may_not_see_are_neither_shown_nor_hinte
     assert ended.status_code == 404
     # while the regional unit sees them all
     regional = client_for(swrocu_officer)
-    page = regional.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    page = _with_network_panel(regional, threat)
     assert "QUINLAN, Cy" in page and "Di Supplier" in page
     assert len(regional.get(f"/api/threats/{threat.pk}/members").json()) == 2
 

@@ -20,5 +20,6 @@ EXPECT = {
     "networks:index": ANYONE,
     "networks:methodology": ANYONE,
     "networks:network": ("threat", SEES, _threat_network),
+    "networks:panel": ("threat", SEES, _threat_network),
     "networks:threat-links": ANYONE,
 }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("method/", views.methodology, name="methodology"),
     path("threat-links/", views.threat_links, name="threat-links"),
     path("<str:kind>/<int:pk>/", views.network, name="network"),
+    path("<str:kind>/<int:pk>/panel/", views.panel, name="panel"),
 ]

@@ -73,6 +73,18 @@ def index(request):
 
 
 @login_required
+def panel(request, kind: str, pk: int):
+    """The network panel of a threat's page, loaded by the page after it is shown (with the
+    picture's data, so the picture needs no second request)."""
+    from socmap.networks.templatetags.networks_tags import panel_context
+
+    if kind not in KINDS:
+        raise Http404("No such network.")
+    context = panel_context(request.user, kind, pk, embed=True)
+    return render(request, "networks/includes/panel.html", context)
+
+
+@login_required
 def network(request, kind: str, pk: int):
     raw = _request_filter(request)
     wanted = request.GET.get("format", "")

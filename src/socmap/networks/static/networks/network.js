@@ -42,14 +42,23 @@
     }
   }
 
-  function draw(container) {
+  function data(container) {
+    // a panel loaded after its page brings its data along; otherwise ask for it
+    var embedded = document.getElementById(container.getAttribute("data-network-json") || "");
+    if (embedded) {
+      return Promise.resolve({ ok: true, body: JSON.parse(embedded.textContent) });
+    }
     var url = container.getAttribute("data-network-url");
-    var status = document.getElementById(container.getAttribute("data-status"));
-    var details = document.getElementById(container.getAttribute("data-details"));
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+      });
+  }
+
+  function draw(container) {
+    var status = document.getElementById(container.getAttribute("data-status"));
+    var details = document.getElementById(container.getAttribute("data-details"));
+    data(container)
       .then(function (result) {
         if (!result.ok) {
           var errors = result.body.errors || {};
@@ -107,7 +116,26 @@
       .catch(function () { status.textContent = "The network could not be drawn."; });
   }
 
+  // a panel the page loads after itself (a threat's network): put it in place, then draw it
+  function load(slot) {
+    fetch(slot.getAttribute("data-network-panel"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        slot.innerHTML = html;
+        if (typeof cytoscape === "undefined") { return; }
+        slot.querySelectorAll("[data-network-url]").forEach(draw);
+      })
+      .catch(function () {
+        var status = slot.querySelector("[role=status]");
+        if (status) { status.firstChild.textContent = "The network could not be loaded. "; }
+      });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-network-panel]").forEach(load);
     if (typeof cytoscape === "undefined") { return; }
     document.querySelectorAll("[data-network-url]").forEach(draw);
   });
