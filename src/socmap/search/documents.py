@@ -1,14 +1,18 @@
 """The text socmap searches in each kind of record, as PostgreSQL full-text expressions.
 
-Each vector here is used twice: by the migration, which builds a GIN expression index from it on
-the record's own table, and by the search query, which matches the same expression, so
-PostgreSQL answers from the index. Nothing is copied into a second table, so nothing can go
-stale: an imported, bulk-inserted or edited record is searchable the moment it is committed.
+Each vector here is kept, on PostgreSQL, in a stored generated column of the record's own
+table (``fts_<kind>``, migration search/0002), GIN-indexed: the database computes it when a row
+is written, so an imported, bulk-inserted or edited record is searchable the moment it is
+committed and nothing can go stale. The search matches and ranks that column; ranking from an
+expression instead made PostgreSQL parse every matching report's text again (``ts_rank`` over
+tens of thousands of matches at the national scale).
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db.models import Expression
+from django.db.models.expressions import Col
 
 CONFIG = "english"
 
@@ -58,6 +62,42 @@ TRIGRAM_FIELDS = (
 
 def vector_for(kind: str):
     return vector(*VECTORS[kind][2])
+
+
+def column_name(kind: str) -> str:
+    """The stored generated column holding ``kind``'s vector (PostgreSQL only)."""
+    return f"fts_{kind}"
+
+
+def vector_sql(kind: str, model, schema_editor) -> str:
+    """The SQL of ``kind``'s vector over ``model``'s own columns, as Django compiles it for an
+    index (so the generated column and the old expression index are the same expression)."""
+    from django.db.models.sql import Query
+
+    query = Query(model, alias_cols=False)
+    expression = vector_for(kind).resolve_expression(query)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    sql, params = compiler.compile(expression)
+    return sql % tuple(schema_editor.quote_value(p) for p in params)
+
+
+class StoredVector(Expression):
+    """The record's ``fts_<kind>`` column in a query (not a model field: only PostgreSQL has
+    it, and no page reads it), resolved against the query's own table alias so it works in
+    subqueries too."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):  # fmt: skip
+        target = SearchVectorField()
+        target.set_attributes_from_name(column_name(self.kind))
+        target.model = query.model
+        return Col(query.get_initial_alias(), target, output_field=SearchVectorField())
 
 
 def index_name(kind: str) -> str:

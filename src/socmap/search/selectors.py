@@ -2,8 +2,8 @@
 profiles, for one user: only what they may see is searched, counted or shown.
 
 On PostgreSQL the text is matched with its own full-text search (``websearch_to_tsquery``
-against the GIN-indexed vectors of search/documents.py) and ranked with ``ts_rank``; names are
-also matched word by word with pg_trgm's trigram similarity (indexed), so a misspelt name or
+against the stored, GIN-indexed vectors of search/documents.py) and ranked with ``ts_rank``; names
+are also matched word by word with pg_trgm's trigram similarity (indexed), so a misspelt name or
 alias is found. On SQLite every query word must occur in one of the searched fields (``LIKE``),
 ranked by where it occurs, and names use the same trigram similarity, computed by a Python
 function registered on each SQLite connection. See docs/methodology.md ("Search").
@@ -21,6 +21,7 @@ from django.db.models import (
     BooleanField,
     Case,
     DateField,
+    Exists,
     F,
     FloatField,
     Func,
@@ -202,12 +203,13 @@ class Similarity(Func):
     output_field = FloatField()
 
 
-def _text_match(kind_vector: str, request: SearchRequest):
-    """(condition, rank) of the full-text match on one document vector."""
+def _text_match(kind_vector: str, request: SearchRequest, name: str = "_fts"):
+    """(condition, annotation, rank) of the full-text match on one document vector; the
+    condition reads the annotation ``name`` (PostgreSQL; None elsewhere)."""
     if is_postgresql():
         query = SearchQuery(request.text, config=documents.CONFIG, search_type="websearch")
-        vector = documents.vector_for(kind_vector)
-        return Q(_fts=query), ("_fts", vector), SearchRank(vector, query)
+        vector = documents.StoredVector(kind_vector)
+        return Q(**{name: query}), (name, vector), SearchRank(vector, query)
     fields = documents.VECTORS[kind_vector][2]
     weights = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
     condition = Q()
@@ -321,11 +323,16 @@ def _nominals(user, request: SearchRequest) -> list[Source]:
     matching = visible.filter(pk__in=_any_of(*candidates))
     # Each person once: a record merged into another the user also sees is found as that one
     # (by either record's names, two merges deep), as on the people list.
-    qs = visible.exclude(merged_into__in=visible.values("pk")).filter(
-        Q(pk__in=matching.values("pk"))
-        | Q(pk__in=matching.values("merged_into"))
-        | Q(pk__in=matching.values("merged_into__merged_into"))
+    # (one UNION of ids and a look-up per found record: an OR of the three, or a NOT IN over
+    # everyone visible, made the database read every nominal for a national user)
+    found = _any_of(
+        matching.values("pk"),
+        matching.filter(merged_into__isnull=False).values("merged_into"),
+        matching.filter(merged_into__merged_into__isnull=False).values(
+            "merged_into__merged_into"
+        ),
     )
+    qs = visible.filter(pk__in=found).exclude(Exists(visible.filter(pk=OuterRef("merged_into"))))
     # rank: the full-text rank, or the trigram similarity of the best-matching name or alias
     name_score = Value(0.0, output_field=FloatField())
     for word in request.words:
@@ -409,27 +416,31 @@ def _intel(user, request: SearchRequest) -> list[Source]:
     text only for a user cleared to read that report's classification. Sanitised copies: by
     their text, for everyone who may see them (partners: those shared with them)."""
     from socmap.intel import selectors as intel
-    from socmap.intel.models import IntelligenceReport
 
     reports = intel.reports_for(user).select_related(None)
-    every_report = IntelligenceReport.objects.all()
-    by_reference = _matching_ids(every_report, "intel_reference", request)
-    candidates = [by_reference]
-    readable = intel.readable_classifications(user)
+    # Matched on the visible reports themselves (not as ids of every matching report): the
+    # database then intersects the full-text index with the owner's, reading only the
+    # reports the user may see (a common word matches tens of thousands nationally).
+    qs = reports
+    by_reference, annotation, _ = _text_match("intel_reference", request, "_fts_reference")
+    if annotation is not None:
+        qs = qs.annotate(**{annotation[0]: annotation[1]})
+    condition = by_reference
     original_rank = Value(0.0, output_field=FloatField())
+    readable = intel.readable_classifications(user)
     if readable:
         # only the originals of the classifications this user is cleared to read
-        cleared = every_report.filter(classification__in=readable)
-        originals = _matching_ids(cleared, "intel_original", request)
-        candidates.append(originals)
+        text, annotation, rank = _text_match("intel_original", request, "_fts_original")
+        if annotation is not None:
+            qs = qs.annotate(**{annotation[0]: annotation[1]})
+        cleared = Q(classification__in=readable) & text
+        condition |= cleared
         original_rank = Case(
-            When(pk__in=originals, then=_text_match("intel_original", request)[2]),
-            default=Value(0.0),
-            output_field=FloatField(),
+            When(cleared, then=rank), default=Value(0.0), output_field=FloatField()
         )
-    qs = reports.filter(pk__in=_any_of(*candidates))
+    qs = qs.filter(condition)
     reference_rank = Case(
-        When(pk__in=by_reference, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+        When(by_reference, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
     )
     qs = qs.annotate(rank=reference_rank + original_rank, day=F("reported_on"))
     copies = intel.copies_for(user).select_related(None)
