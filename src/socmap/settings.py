@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "socmap.security.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "socmap.orgs.middleware.RememberScopeMiddleware",
 ]
 
 ROOT_URLCONF = "socmap.urls"

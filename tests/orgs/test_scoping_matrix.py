@@ -505,3 +505,64 @@ def test_a_share_of_one_record_does_not_reveal_others_of_the_same_owner(
     # Then the council sees the second and not the first
     assert can_see(council_partner, second)
     assert not can_see(council_partner, first)
+
+
+# --------------------------------------------------------------------------- read once a request
+
+
+@pytest.mark.parametrize(("viewer", "roles"), CASES)
+def test_a_page_that_remembers_the_scope_sees_what_the_table_gives(world, viewer, roles):
+    # Given one dossier per owner (and Wiltshire's shared with the council, for that viewer)
+    from socmap.orgs.scoping import remembering
+
+    user, dossiers = world(viewer, roles)
+    owners_seen = {owner for owner in OWNERS if expected(viewer, owner)}
+    # When a page reads the dossiers while remembering the scope (twice, as a page's panels do)
+    with remembering():
+        first = set(visible_to(user, Dossier.objects.all()).values_list("title", flat=True))
+        again = set(visible_to(user, Dossier.objects.all()).values_list("title", flat=True))
+        counted = visible_to(user, Dossier.objects.all()).count()
+    # Then it sees exactly the table's row each time
+    assert first == again == owners_seen
+    assert counted == len(owners_seen)
+
+
+def test_only_requests_that_read_remember_the_scope(org, wiltshire_council, make_user, rf):
+    # Given the middleware and a view that notes whether scoped reads are being remembered
+    from socmap.orgs import scoping
+    from socmap.orgs.middleware import RememberScopeMiddleware
+
+    noted = []
+
+    def view(request):
+        noted.append((request.method, scoping._remembered.get() is not None))
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    middleware = RememberScopeMiddleware(view)
+    # When a page is read, and a form is posted
+    for method in ("get", "head", "post"):
+        middleware(getattr(rf, method)("/threats/"))
+    # Then only the reads remember, and nothing is remembered once each request is answered
+    assert noted == [("GET", True), ("HEAD", True), ("POST", False)]
+    assert scoping._remembered.get() is None
+
+
+def test_a_share_revoked_after_a_remembered_read_is_gone_from_the_next_request(
+    org, wiltshire_council, make_user
+):
+    # Given Wiltshire's dossier shared with the council, seen by a council officer on a page
+    from socmap.orgs.scoping import remembering
+
+    dossier = Dossier.objects.create(owner=org("Wiltshire"), title="Shared")
+    sharer = make_user(org("Wiltshire"), Role.ANALYST)
+    partner = make_user(wiltshire_council, Role.PARTNER)
+    share = share_record(actor=sharer, record=dossier, organisation=wiltshire_council)
+    with remembering():
+        assert visible_to(partner, Dossier.objects.all()).filter(pk=dossier.pk).exists()
+    # When the share is revoked
+    revoke_share(actor=sharer, share=share, reason="No longer needed")
+    # Then the next request does not see it
+    with remembering():
+        assert not visible_to(partner, Dossier.objects.all()).filter(pk=dossier.pk).exists()

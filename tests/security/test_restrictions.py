@@ -328,3 +328,64 @@ def test_the_last_person_cannot_be_removed_without_lifting(restricted_threat, ke
             teams=[],
             reason="Removing everyone now",
         )
+
+
+# --------------------------------------------------------------------------- read once a request
+
+
+def test_a_page_that_remembers_the_scope_hides_exactly_what_each_query_hides(
+    restricted_threat, make_threat, make_report, kestrel_officer, wiltshire_analyst, nca_officer
+):
+    # Given a restricted threat, an ordinary one, a disruption only against the restricted one
+    # and one against both, and reports on each
+    from socmap.disruptions.models import Disruption, Tactic
+    from socmap.disruptions.services import record_disruption
+    from socmap.intel.models import IntelligenceReport
+    from socmap.orgs.scoping import remembering
+
+    ordinary = make_threat(wiltshire_analyst, "Ordinary firm")
+    for threats in ([restricted_threat], [restricted_threat, ordinary]):
+        record_disruption(
+            actor=kestrel_officer,
+            threats=threats,
+            occurred_on=restricted_threat.created_at.date(),
+            category="pursue",
+            tactic=Tactic.objects.get(pk="arrest"),
+            grade="minor",
+            rationale="One arrest.",
+            quantities={"arrests": 1},
+        )
+        make_report(kestrel_officer, threats=threats)
+    models = (Threat, Membership, StatusChange, Disruption, IntelligenceReport)
+
+    def seen(user):
+        return {m.__name__: set(visible_to(user, m.objects.all()).values_list("pk", flat=True))
+                for m in models}  # fmt: skip
+
+    for user in (wiltshire_analyst, kestrel_officer, nca_officer):
+        # When the same reads are made query by query and as a page does, remembering the scope
+        each_query = seen(user)
+        with remembering():
+            remembered, again = seen(user), seen(user)
+        # Then they find the same records, twice over
+        assert remembered == each_query == again, user.username
+    assert restricted_threat.pk not in seen(wiltshire_analyst)["Threat"]
+
+
+def test_a_restriction_made_after_a_remembered_read_is_obeyed_by_the_next_request(
+    make_threat, kestrel_officer, wiltshire_analyst
+):
+    # Given a Wiltshire threat the analyst saw while a page remembered the scope
+    from socmap.orgs.scoping import remembering
+
+    threat = make_threat(kestrel_officer, "Soon restricted")
+    with remembering():
+        assert "Soon restricted" in _visible_threats(wiltshire_analyst)
+    # When it is restricted to Operation Kestrel afterwards
+    security.restrict_record(
+        actor=kestrel_officer, record=threat, name="Kestrel", reason="A sensitive operation"
+    )
+    # Then the next read, remembered or not, no longer finds it
+    assert "Soon restricted" not in _visible_threats(wiltshire_analyst)
+    with remembering():
+        assert "Soon restricted" not in _visible_threats(wiltshire_analyst)

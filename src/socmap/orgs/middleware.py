@@ -43,3 +43,22 @@ def _exempt(path: str) -> bool:
     return any(
         path.startswith(prefix if prefix.startswith("/") else "/" + prefix) for prefix in allowed
     )
+
+
+class RememberScopeMiddleware:
+    """While a request that only reads (GET, HEAD) is answered, scoped queries reuse the small
+    sets they depend on instead of repeating them as sub-queries (orgs.scoping.remembering).
+    Requests that write are left alone, so what they change is seen at once."""
+
+    SAFE = frozenset({"GET", "HEAD"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.SAFE:
+            return self.get_response(request)
+        from socmap.orgs.scoping import remembering
+
+        with remembering():
+            return self.get_response(request)
