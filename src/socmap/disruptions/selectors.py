@@ -348,9 +348,15 @@ class ThreatSummary:
 
 
 def threat_disruptions(user, threat, *, limit: int = 10) -> ThreatSummary:
-    """The disruptions of a threat that ``user`` may see, with counts by status."""
+    """The disruptions of a threat that ``user`` may see, with counts by status and the
+    validated ones by P (in the order of the 4Ps), in one query."""
     qs = disruptions_for(user).filter(threats=threat)
+    validated_in = {
+        f"in_{p.value}": Count("id", filter=Q(status=DisruptionStatus.VALIDATED, category=p))
+        for p in FourP
+    }
     counts = qs.aggregate(
+        **validated_in,
         total=Count("id"),
         validated=Count("id", filter=Q(status=DisruptionStatus.VALIDATED)),
         submitted=Count("id", filter=Q(status=DisruptionStatus.SUBMITTED)),
@@ -361,12 +367,6 @@ def threat_disruptions(user, threat, *, limit: int = 10) -> ThreatSummary:
             filter=Q(status=DisruptionStatus.VALIDATED, grade__in=list(REASSESSMENT_GRADES)),
         ),
     )
-    by_category = dict(
-        qs.filter(status=DisruptionStatus.VALIDATED)
-        .values_list("category")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     return ThreatSummary(
         disruptions=list(qs.order_by("-occurred_on", "-id")[:limit]),
         total=counts["total"],
@@ -375,7 +375,7 @@ def threat_disruptions(user, threat, *, limit: int = 10) -> ThreatSummary:
         drafts=counts["drafts"],
         returned=counts["returned"],
         major_or_moderate=counts["major"],
-        by_category={FourP(k).label: v for k, v in by_category.items()},
+        by_category={p.label: counts[f"in_{p.value}"] for p in FourP if counts[f"in_{p.value}"]},
     )
 
 

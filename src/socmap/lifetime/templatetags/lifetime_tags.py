@@ -4,6 +4,7 @@ lifetime): the members and subject the user can see, in custody or under an orde
 import datetime as dt
 
 from django import template
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from socmap.lifetime import rules, selectors
@@ -12,6 +13,7 @@ from socmap.orgs.scoping import visible_to
 from socmap.people.models import Nominal
 
 register = template.Library()
+SHOWN = 10  # people in custody and orders listed on the panel
 
 
 @register.inclusion_tag("lifetime/includes/threat_lifetime.html", takes_context=True)
@@ -27,14 +29,25 @@ def threat_lifetime_panel(context, threat):
     waiting = {
         r.nominal.pk for r in selectors.consider_an_order(user, today=today, among=set(people))
     }
+    in_custody = list(custody.order_by("expected_release_on")[:SHOWN])
+    soon = today + dt.timedelta(days=rules.ALERT_DAYS_DEFAULT)
+    if len(in_custody) < SHOWN:  # all of them are here: count them without asking again
+        custody_count = len(in_custody)
+        releasing = sum(
+            1 for c in in_custody if c.expected_release_on and c.expected_release_on <= soon
+        )
+    else:
+        counted = custody.aggregate(
+            n=Count("pk"), releasing=Count("pk", filter=Q(expected_release_on__lte=soon))
+        )
+        custody_count, releasing = counted["n"], counted["releasing"]
+    shown_orders = list(orders.order_by("ends_on")[:SHOWN])
     return {
         "threat": threat,
-        "in_custody": list(custody.order_by("expected_release_on")[:10]),
-        "custody_count": custody.count(),
-        "releasing": custody.filter(
-            expected_release_on__lte=today + dt.timedelta(days=rules.ALERT_DAYS_DEFAULT)
-        ).count(),
-        "orders": list(orders.order_by("ends_on")[:10]),
-        "order_count": orders.count(),
+        "in_custody": in_custody,
+        "custody_count": custody_count,
+        "releasing": releasing,
+        "orders": shown_orders,
+        "order_count": len(shown_orders) if len(shown_orders) < SHOWN else orders.count(),
         "to_consider": [n for n in visible if n.pk in waiting],
     }
