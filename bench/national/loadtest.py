@@ -3,10 +3,11 @@ send a realistic mix of page views to a gunicorn server on 127.0.0.1, waiting be
 as a person does. It stops by itself after ``seconds`` (and after at most ``max_requests``).
 
 The mix (weights): the prioritised threat list (its pages and filters) 30, a threat's page
-25, the disruption list 20, the ranking of forces 10, search 10 (or the threat list again,
-``search=False``), and the sign-in page 5 as the baseline (a page that reads nothing: what
-any request costs on this server and machine). Each user waits 5 to 15 seconds between
-views (a person reading a page).
+25 (followed, as in the browser, by its network panel, which the page loads after itself and
+which is timed on its own line), the disruption list 20, the ranking of forces 10, search 10
+(or the threat list again, ``search=False``), and the sign-in page 5 as the baseline (a
+page that reads nothing: what any request costs on this server and machine). Each user
+waits 5 to 15 seconds between views (a person reading a page).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+AFTER_THREAT_PAGE = "threat page: its network, loaded after it"
 SEARCH_WORDS = ("cocaine", "Holloway", "county lines", "warehouse", "Smith", "cash", "Kettering")
 BANDS = ("1A", "1B", "2A", "2B", "3A")
 
@@ -84,6 +86,31 @@ def run(
     measure_from = begin + warmup
     stop_at = measure_from + seconds
 
+    def fetch(label: str, path: str, headers: dict) -> int | str:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            # the baseline is a page anyone may read, so it goes without the session
+            anonymous = label.startswith("baseline")
+            connection.request("GET", path, headers={} if anonymous else headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as failed:
+            status = f"{type(failed).__name__}: {failed}"
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        if started >= measure_from and started < stop_at:
+            with lock:
+                if status == 200:
+                    outcome.latencies[label].append(elapsed)
+                else:
+                    outcome.errors[label] += 1
+                    if len(outcome.error_samples) < 10:
+                        outcome.error_samples.append(f"{path}: {status}")
+        return status
+
     def user(number: int) -> None:
         rng = random.Random(seed * 1000 + number)
         visitor = visitors[number % len(visitors)]
@@ -96,28 +123,11 @@ def run(
                     break
                 sent[0] += 1
             label, path = _pick(rng, visitor, search)
-            started = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            try:
-                # the baseline is a page anyone may read, so it goes without the session
-                anonymous = label.startswith("baseline")
-                connection.request("GET", path, headers={} if anonymous else headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as failed:
-                status = f"{type(failed).__name__}: {failed}"
-            finally:
-                connection.close()
-            elapsed = time.perf_counter() - started
-            if started >= measure_from and started < stop_at:
-                with lock:
-                    if status == 200:
-                        outcome.latencies[label].append(elapsed)
-                    else:
-                        outcome.errors[label] += 1
-                        if len(outcome.error_samples) < 10:
-                            outcome.error_samples.append(f"{path}: {status}")
+            status = fetch(label, path, headers)
+            if label == "threat page" and status == 200:
+                # as the browser does: the page's network panel is loaded after the page
+                threat = path.strip("/").split("/")[-1]
+                fetch(AFTER_THREAT_PAGE, f"/networks/threat/{threat}/panel/", headers)
             time.sleep(rng.uniform(*think))
 
     say(

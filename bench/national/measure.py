@@ -19,6 +19,7 @@ from bench.common import timed as _timed
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+SERVER_SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit")
 
 
 def machine() -> dict:
@@ -38,6 +39,10 @@ def machine() -> dict:
         server = cursor.fetchone()[0]
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
+        settings = {}
+        for name in SERVER_SETTINGS:  # the figures depend on them: say what they were
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
     return {
         "nproc": os.cpu_count(),
         "cpu": model,
@@ -46,6 +51,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgresql": server,
         "database_size": size,
+        "postgresql_settings": settings,
     }
 
 

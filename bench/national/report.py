@@ -24,6 +24,12 @@ def markdown(results: dict) -> str:
             f"{m['database_size']}; load average {m['load_average']} at the start, "
             f"{m.get('load_average_end')} at the end."
         )
+        if m.get("postgresql_settings"):
+            lines.append(
+                "PostgreSQL settings: "
+                + ", ".join(f"{k} {v}" for k, v in m["postgresql_settings"].items())
+                + "."
+            )
     dataset = results.get("dataset")
     if dataset:
         lines.append(
