@@ -408,6 +408,12 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
     considered, applied for or made since their latest conviction: each needs a recorded
     decision. Most recent conviction first."""
     today = today or timezone.localdate()
+    early = None
+    if among is not None:  # a threat's page: most of its people were never convicted
+        early = _convictions(user, set(among)) if among else {}
+        if not early:
+            return []
+        among = set(early)
     visible_nominals = _nominals_for(user).values("pk")
     memberships = Membership.objects.filter(
         left_on__isnull=True, threat__status=Status.ACTIVE, nominal__in=visible_nominals
@@ -426,7 +432,10 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
             threats_by_person.setdefault(nominal_id, set()).add(threat_id)
     if not threats_by_person:
         return []
-    convicted = _convictions(user, set(threats_by_person))
+    if early is not None:
+        convicted = {n: early[n] for n in threats_by_person if n in early}
+    else:
+        convicted = _convictions(user, set(threats_by_person))
     if not convicted:
         return []
     considered = dict(
