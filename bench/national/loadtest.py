@@ -3,11 +3,11 @@ send a realistic mix of page views to a gunicorn server on 127.0.0.1, waiting be
 as a person does. It stops by itself after ``seconds`` (and after at most ``max_requests``).
 
 The mix (weights): the prioritised threat list (its pages and filters) 30, a threat's page
-25 (followed, as in the browser, by its network panel, which the page loads after itself and
-which is timed on its own line), the disruption list 20, the ranking of forces 10, search 10
-(or the threat list again, ``search=False``), and the sign-in page 5 as the baseline (a
-page that reads nothing: what any request costs on this server and machine). Each user
-waits 5 to 15 seconds between views (a person reading a page).
+25 (followed, as in the browser, by its panels and its network, which the page loads after
+itself and which are timed on lines of their own), the disruption list 20, the ranking of
+forces 10, search 10 (or the threat list again, ``search=False``), and the sign-in page 5 as
+the baseline (a page that reads nothing: what any request costs on this server and machine).
+Each user waits 5 to 15 seconds between views (a person reading a page).
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-AFTER_THREAT_PAGE = "threat page: its network, loaded after it"
+AFTER_THREAT_PAGE = {  # what a threat's page loads after itself, as the browser does
+    "threat page: its panels, loaded after it": "/threats/{pk}/panels/",
+    "threat page: its network, loaded after it": "/networks/threat/{pk}/panel/",
+}
 SEARCH_WORDS = ("cocaine", "Holloway", "county lines", "warehouse", "Smith", "cash", "Kettering")
 BANDS = ("1A", "1B", "2A", "2B", "3A")
 
@@ -125,9 +128,9 @@ def run(
             label, path = _pick(rng, visitor, search)
             status = fetch(label, path, headers)
             if label == "threat page" and status == 200:
-                # as the browser does: the page's network panel is loaded after the page
                 threat = path.strip("/").split("/")[-1]
-                fetch(AFTER_THREAT_PAGE, f"/networks/threat/{threat}/panel/", headers)
+                for after, template in AFTER_THREAT_PAGE.items():
+                    fetch(after, template.format(pk=threat), {**headers, "HX-Request": "true"})
             time.sleep(rng.uniform(*think))
 
     say(

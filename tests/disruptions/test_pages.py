@@ -15,6 +15,7 @@ from socmap.disruptions import services
 from socmap.disruptions.models import Disruption, GradeGuidance
 from socmap.disruptions.rules import DisruptionStatus
 from socmap.threats.models import Threat
+from tests.threat_page import as_shown
 
 from .conftest import days_ago, noon_days_ago
 from .test_import import csv_bytes, row
@@ -470,9 +471,7 @@ def test_the_threat_page_counts_its_validated_disruptions(
     client_for, validated, record, wiltshire_analyst, wiltshire_threat
 ):
     record(wiltshire_analyst, [wiltshire_threat], submit=True)
-    page = text(
-        client_for(wiltshire_analyst).get(reverse("threats:detail", args=[wiltshire_threat.pk]))
-    )
+    page = as_shown(client_for(wiltshire_analyst), wiltshire_threat)
     assert "<div><dt>Validated</dt><dd>1</dd></div>" in page
     assert "<div><dt>Waiting for validation</dt><dd>1</dd></div>" in page
     assert f"All disruptions against {wiltshire_threat.reference}" in page

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from socmap.disruptions import services
 from socmap.orgs.services import share_record
+from tests.threat_page import as_shown
 
 from .conftest import days_ago
 
@@ -142,10 +143,9 @@ def test_the_threat_page_shows_only_the_disruptions_the_viewer_may_see(
 ):
     # The NCA records its own disruption against the Wiltshire threat
     national = record(nca_officer, [wiltshire_threat], occurred_on=days_ago(1))
-    url = reverse("threats:detail", args=[wiltshire_threat.pk])
-    wiltshire_page = client_for(wiltshire_analyst).get(url).content.decode()
+    wiltshire_page = as_shown(client_for(wiltshire_analyst), wiltshire_threat)
     assert claim.reference in wiltshire_page and national.reference not in wiltshire_page
-    nca_page = client_for(nca_officer).get(url).content.decode()
+    nca_page = as_shown(client_for(nca_officer), wiltshire_threat)
     assert claim.reference in nca_page and national.reference in nca_page
 
 

@@ -21,6 +21,7 @@ from socmap.intel.models import (
     SuspiciousActivityReport,
     TriggerReport,
 )
+from tests.threat_page import as_shown
 
 from .conftest import ORIGINAL, clear
 
@@ -531,8 +532,7 @@ def test_the_threat_page_lists_its_intelligence_by_grading_only(
 ):
     threat = map_threat_for(cleared_analyst)
     linked = report(threats=[threat])
-    page = client_for(uncleared_analyst).get(reverse("threats:detail", args=[threat.pk]))
-    text = page.content.decode()
+    text = as_shown(client_for(uncleared_analyst), threat)
     assert linked.reference in text and "graded 2BC" in text
     assert SECRET_WORDS not in text
 

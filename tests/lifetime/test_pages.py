@@ -13,6 +13,7 @@ from socmap.lifetime.models import Breach, CustodyRecord, Order, OrderConsiderat
 from socmap.lifetime.services import ConditionInput, record_breach
 from socmap.orgs.models import Share
 from socmap.orgs.services import share_record
+from tests.threat_page import as_shown
 
 DAY = dt.timedelta(days=1)
 
@@ -383,8 +384,7 @@ def test_the_threat_page_shows_its_members_in_custody_and_under_orders(
     group = active_group(members=[inside, free])
     custody(inside, release_in=30)
     order = grant(free, decided_on=dt.date.today() - 10 * DAY)
-    page = client_for(wiltshire_analyst).get(reverse("threats:detail", args=[group.pk]))
-    text = page.content.decode()
+    text = as_shown(client_for(wiltshire_analyst), group)
     assert "Lifetime management" in text and "INSIDER" in text and order.reference in text
     assert "Consider an order for" in text  # the custodial sentence counts as a conviction
 

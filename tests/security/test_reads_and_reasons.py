@@ -190,3 +190,22 @@ def test_a_report_only_on_a_restricted_threat_asks_why_too(
     report = make_report(kestrel_officer, threats=[restricted_threat])
     response = client_for(kestrel_officer).get(reverse("intel:report", args=[report.pk]))
     assert response.status_code == 302 and "/reason/" in response["Location"]
+
+
+def test_a_restricted_threats_panels_need_the_same_reason_and_their_read_is_audited(
+    client_for, restricted_threat, kestrel_officer
+):
+    # Given the named officer, who has not yet said why they open the restricted threat
+    client = client_for(kestrel_officer)
+    panels = reverse("threats:panels", args=[restricted_threat.pk])
+    # When the panels the page loads after itself are asked for directly
+    first = client.get(panels, HTTP_HX_REQUEST="true")
+    # Then they too ask why first, and nothing is shown or recorded as read
+    assert first.status_code == 302 and "/reason/" in first["Location"]
+    assert not AuditEvent.objects.filter(action="threat.viewed").exists()
+    # With a reason given, they open, and the read is in the audit trail as the panels'
+    client.post(first["Location"], {"reason": "Tasking meeting 14:00", "next": panels})
+    shown = client.get(panels, HTTP_HX_REQUEST="true")
+    assert shown.status_code == 200 and b"Lifetime management" in shown.content
+    viewed = AuditEvent.objects.get(action="threat.viewed")
+    assert viewed.changes["via"] == "page panels" and viewed.reason == "Tasking meeting 14:00"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from socmap.orgs.models import LocalArea
 from socmap.people.services import record_nominal
 from socmap.threats.models import Membership, Status, Threat
+from tests.threat_page import as_shown
 
 from .conftest import LOW_ANSWERS, TOP_ANSWERS
 
@@ -115,9 +116,7 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     threat = map_ocg(wiltshire_analyst, "Top group", operation_names=["Op Heron"])
     person = record_nominal(actor=wiltshire_analyst, surname="Stone", forenames="Jay")
     Membership.objects.create(threat=threat, nominal=person, role="principal")
-    response = client_for(wiltshire_analyst).get(reverse("threats:detail", args=[threat.pk]))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = as_shown(client_for(wiltshire_analyst), threat)  # the page and what it loads after
     assert threat.reference in page
     assert "Band 1A" in page
     assert "Why this score" in page and "Criminality (most serious activity)" in page
@@ -127,6 +126,30 @@ def test_the_threat_page_shows_band_why_members_and_placeholders(
     assert "No disruptions recorded against this threat yet" in page
     assert "Trigger report" not in page or "Mapped" in page  # lifecycle history is shown
     assert "Under assessment" in page and "Active" in page
+
+
+def test_a_threats_page_shows_first_and_loads_its_panels_after_itself(
+    client_for, wiltshire_analyst, map_ocg
+):
+    # Given a mapped group
+    threat = map_ocg(wiltshire_analyst, "Top group")
+    client = client_for(wiltshire_analyst)
+    panels = reverse("threats:panels", args=[threat.pk])
+    # When its page is opened
+    page = client.get(reverse("threats:detail", args=[threat.pk])).content.decode()
+    # Then the page holds a place for its panels, loaded from their own address, with a link
+    # that opens them without JavaScript, and not the panels themselves
+    assert f'hx-get="{panels}"' in page and f'href="{panels}"' in page
+    assert "No 4P plan yet" not in page and "Lifetime management" not in page
+    # the place is filled with the four panels (htmx asks with HX-Request)
+    fragment = client.get(panels, HTTP_HX_REQUEST="true").content.decode()
+    for title in ("4P plan", "Disruptions", "Lifetime management", "Intelligence"):
+        assert f">{title}</h2>" in fragment
+    assert "<html" not in fragment
+    # and without JavaScript they are a page of their own, leading back to the threat
+    own = client.get(panels).content.decode()
+    assert "<html" in own and reverse("threats:detail", args=[threat.pk]) in own
+    assert "No 4P plan yet" in own
 
 
 def _with_network_panel(client, threat) -> str:

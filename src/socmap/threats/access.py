@@ -46,6 +46,7 @@ EXPECT = {
     "threats:add-member": ("threat", "200 404 404 200 200 403 404"),
     "threats:answers-fields": ANYONE,
     "threats:detail": ("threat", SEES),
+    "threats:panels": ("threat", SEES),
     "threats:edit": ("threat", "200 404 404 200 200 403 404"),
     "threats:end-member": ("membership", "200 404 404 200 200 403 404"),
     "threats:figures": ANYONE,

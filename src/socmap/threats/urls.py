@@ -11,6 +11,7 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("figures/", views.figures, name="figures"),
     path("<int:pk>/", views.threat_detail, name="detail"),
+    path("<int:pk>/panels/", views.threat_panels, name="panels"),
     path("<int:pk>/edit/", views.threat_edit, name="edit"),
     path("<int:pk>/status/", views.threat_status, name="status"),
     path("<int:pk>/members/add/", views.member_add, name="add-member"),

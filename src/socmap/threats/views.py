@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from socmap.errors import InvalidInput
 from socmap.orgs.models import Organisation, OrganisationKind, Role
-from socmap.orgs.scoping import can_see
+from socmap.orgs.scoping import can_see, get_visible_or_404
 from socmap.orgs.selectors import users_visible_to
 from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
 from socmap.scoring.models import MethodologyVersion
@@ -145,7 +145,7 @@ def threat_list(request):
         return csv_response(
             "threats", THREAT_CSV_HEADER, (threat_csv_row(t, today) for t in threats)
         )
-    page = paginate(request, threats)
+    page = paginate(request, threats, ids_first=True)
     for threat in page.object_list:
         threat.overdue_reason = selectors.overdue_reason(threat, today)
     filtered = (
@@ -339,6 +339,24 @@ def threat_detail(request, pk: int):
     )
 
 
+@login_required
+def threat_panels(request, pk: int):
+    """A threat's 4P plan, disruptions, lifetime management and intelligence panels, which
+    its page loads after itself (htmx) so that the page is shown first; without JavaScript
+    they open as a page of their own. The same reads as the page: 404 outside its scope, a
+    restricted threat needs a reason, and the read is audited."""
+    threat = get_visible_or_404(request.user, selectors.threats_visible_to(request.user), pk=pk)
+    gate = guard_read(request, threat, how="page panels")
+    if gate is not None:
+        return gate
+    template = (
+        "threats/includes/panels.html"
+        if request.headers.get("HX-Request")
+        else "threats/threat_panels.html"
+    )
+    return render(request, template, {"threat": threat})
+
+
 def _changeable(request, pk: int) -> Threat:
     threat = selectors.threat_detail(request.user, pk)
     if not _may_map(request.user):
@@ -488,7 +506,7 @@ def overdue(request):
                 for t in threats
             ),
         )
-    page = paginate(request, threats)
+    page = paginate(request, threats, ids_first=True)
     for threat in page.object_list:
         threat.overdue_reason = selectors.overdue_reason(threat, today)
     return render(request, "threats/overdue.html", {"page": page, "today": today})

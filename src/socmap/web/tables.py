@@ -20,9 +20,31 @@ PAGE_SIZE = 50
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """The requested page; a page number out of range gives the nearest real page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+class _PageOfIds:
+    """A page's rows read in two steps: the ids of the page, in order, from the sorted query
+    alone, then those rows with their joins. PostgreSQL otherwise joins every matching row
+    before sorting them (six thousand active threats for a national user) to keep fifty."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part):
+        ids = list(self.queryset.values_list("pk", flat=True)[part])
+        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE, *, ids_first: bool = False):
+    """The requested page; a page number out of range gives the nearest real page.
+    ``ids_first``: read the page's ids before its rows (a wide, joined, sorted query)."""
+    rows = _PageOfIds(queryset) if ids_first else queryset
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 def sorted_by(request, queryset, allowed: dict[str, str], default: str):
