@@ -488,3 +488,22 @@ def test_the_dashboard_shows_each_role_its_disruption_panel(
     assert "Your disruption claims" in analyst
     performance = text(client_for(make_user(org("Wiltshire"), "performance_lead")).get("/"))
     assert "Validated disruptions" in performance
+
+
+def test_each_row_names_every_threat_its_claim_is_against(
+    client_for, make_threat, wiltshire_analyst, record
+):
+    # Given a claim against two threats and a claim against one of them
+    ours = make_threat(wiltshire_analyst, "Kettering firm")
+    other = make_threat(wiltshire_analyst, "Swindon crew")
+    both = record(wiltshire_analyst, [ours, other])
+    single = record(wiltshire_analyst, [ours])
+    # When the list is read
+    page = text(client_for(wiltshire_analyst).get(reverse("disruptions:list")))
+    # Then each row names its claim's threats by reference, and only those
+    rows = {line for line in page.split("<tr") if both.reference in line or single.reference in line}
+    assert len(rows) == 2
+    both_row = next(r for r in rows if both.reference in r)
+    single_row = next(r for r in rows if single.reference in r)
+    assert ours.reference in both_row and other.reference in both_row
+    assert ours.reference in single_row and other.reference not in single_row

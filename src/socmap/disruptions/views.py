@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +45,6 @@ from socmap.threats.selectors import threats_visible_to
 from socmap.web.tables import csv_response, paginate
 
 LIST_SORTS = tuple(selectors.DISRUPTION_SORTS)
-_THREAT_REFERENCES = Prefetch("threats", queryset=Threat.objects.only("id", "kind"))
 MAX_YEARS = 5
 
 
@@ -118,7 +116,10 @@ def disruption_list(request):
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
         return export_response(disruptions, fmt, user=request.user)
-    page = paginate(request, disruptions.prefetch_related(_THREAT_REFERENCES))
+    page = paginate(request, disruptions, ids_first=True)
+    references = selectors.threat_references([d.pk for d in page.object_list])
+    for disruption in page.object_list:
+        disruption.threat_references = references.get(disruption.pk, [])
     threat = None
     if filters.threat_id:
         threat = threats_visible_to(request.user).filter(pk=filters.threat_id).first()
