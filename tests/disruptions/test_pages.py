@@ -501,7 +501,7 @@ def test_each_row_names_every_threat_its_claim_is_against(
     # When the list is read
     page = text(client_for(wiltshire_analyst).get(reverse("disruptions:list")))
     # Then each row names its claim's threats by reference, and only those
-    rows = {line for line in page.split("<tr") if both.reference in line or single.reference in line}
+    rows = {row for row in page.split("<tr") if both.reference in row or single.reference in row}
     assert len(rows) == 2
     both_row = next(r for r in rows if both.reference in r)
     single_row = next(r for r in rows if single.reference in r)
