@@ -26,6 +26,23 @@ def _visible_threats(user):
     return set(visible_to(user, Threat.objects.all()).values_list("name", flat=True))
 
 
+def _arrest(actor, threats, day):
+    """One arrest claimed by ``actor`` against ``threats`` on ``day``, through the service."""
+    from socmap.disruptions.models import Tactic
+    from socmap.disruptions.services import record_disruption
+
+    return record_disruption(
+        actor=actor,
+        threats=threats,
+        occurred_on=day,
+        category="pursue",
+        tactic=Tactic.objects.get(pk="arrest"),
+        grade="minor",
+        rationale="One arrest.",
+        quantities={"arrests": 1},
+    )
+
+
 # --------------------------------------------------------------------------- who sees it
 
 
@@ -173,25 +190,12 @@ def test_a_national_user_does_not_see_a_restricted_group_in_a_persons_network(
 def test_a_disruption_is_hidden_only_if_every_threat_it_is_against_is_hidden(
     restricted_threat, make_threat, kestrel_officer, wiltshire_analyst
 ):
-    from socmap.disruptions.models import Disruption, Tactic
-    from socmap.disruptions.services import record_disruption
+    from socmap.disruptions.models import Disruption
 
     ordinary = make_threat(wiltshire_analyst, "Ordinary firm")
-
-    def claim(threats):
-        return record_disruption(
-            actor=kestrel_officer,
-            threats=threats,
-            occurred_on=restricted_threat.created_at.date(),
-            category="pursue",
-            tactic=Tactic.objects.get(pk="arrest"),
-            grade="minor",
-            rationale="One arrest.",
-            quantities={"arrests": 1},
-        )
-
-    only_restricted = claim([restricted_threat])
-    both = claim([restricted_threat, ordinary])
+    day = restricted_threat.created_at.date()
+    only_restricted = _arrest(kestrel_officer, [restricted_threat], day)
+    both = _arrest(kestrel_officer, [restricted_threat, ordinary], day)
     seen = set(visible_to(wiltshire_analyst, Disruption.objects.all()).values_list("pk", flat=True))
     assert only_restricted.pk not in seen
     assert both.pk in seen
@@ -338,23 +342,13 @@ def test_a_page_that_remembers_the_scope_hides_exactly_what_each_query_hides(
 ):
     # Given a restricted threat, an ordinary one, a disruption only against the restricted one
     # and one against both, and reports on each
-    from socmap.disruptions.models import Disruption, Tactic
-    from socmap.disruptions.services import record_disruption
+    from socmap.disruptions.models import Disruption
     from socmap.intel.models import IntelligenceReport
     from socmap.orgs.scoping import remembering
 
     ordinary = make_threat(wiltshire_analyst, "Ordinary firm")
     for threats in ([restricted_threat], [restricted_threat, ordinary]):
-        record_disruption(
-            actor=kestrel_officer,
-            threats=threats,
-            occurred_on=restricted_threat.created_at.date(),
-            category="pursue",
-            tactic=Tactic.objects.get(pk="arrest"),
-            grade="minor",
-            rationale="One arrest.",
-            quantities={"arrests": 1},
-        )
+        _arrest(kestrel_officer, threats, restricted_threat.created_at.date())
         make_report(kestrel_officer, threats=threats)
     models = (Threat, Membership, StatusChange, Disruption, IntelligenceReport)
 

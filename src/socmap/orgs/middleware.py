@@ -9,6 +9,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from socmap.orgs.scoping import remembering
+
 SESSION_STARTED = "socmap_session_started"
 
 
@@ -58,7 +60,5 @@ class RememberScopeMiddleware:
     def __call__(self, request):
         if request.method not in self.SAFE:
             return self.get_response(request)
-        from socmap.orgs.scoping import remembering
-
         with remembering():
             return self.get_response(request)

@@ -175,21 +175,23 @@ def _shared_ids(model: type[models.Model], organisation_id: int):
     shares = Share.objects.filter(
         content_type=content_type, organisation_id=organisation_id, revoked_at__isnull=True
     ).values("object_id")
-    memo = _remembered.get()
-    if memo is None:
+    if _remembered.get() is None:
         return shares
-    key = ("shared", organisation_id)
-    if key not in memo:  # every kind of record shared with the organisation, in one read
-        live = Share.objects.filter(organisation_id=organisation_id, revoked_at__isnull=True)
-        by_kind: dict[int, list[int]] | None = {}
-        for kind, object_id in live.values_list("content_type_id", "object_id")[
-            : REMEMBER_AT_MOST + 1
-        ]:
-            by_kind.setdefault(kind, []).append(object_id)
-        if sum(len(ids) for ids in by_kind.values()) > REMEMBER_AT_MOST:
-            by_kind = None
-        memo[key] = by_kind
-    return shares if memo[key] is None else memo[key].get(content_type.pk, [])
+    by_kind = _remember(("shared", organisation_id), lambda: _shared_by_kind(organisation_id))
+    return shares if by_kind is None else by_kind.get(content_type.pk, [])
+
+
+def _shared_by_kind(organisation_id: int) -> dict[int, list[int]] | None:
+    """Every kind of record shared with the organisation, in one read: content type -> ids
+    (``None`` past REMEMBER_AT_MOST shares, which stay sub-queries)."""
+    live = Share.objects.filter(organisation_id=organisation_id, revoked_at__isnull=True)
+    rows = list(live.values_list("content_type_id", "object_id")[: REMEMBER_AT_MOST + 1])
+    if len(rows) > REMEMBER_AT_MOST:
+        return None
+    by_kind: dict[int, list[int]] = {}
+    for kind, object_id in rows:
+        by_kind.setdefault(kind, []).append(object_id)
+    return by_kind
 
 
 def ownership_filter(user, model: type[models.Model]) -> models.Q | None:

@@ -345,7 +345,7 @@ def threat_panels(request, pk: int):
     its page loads after itself (htmx) so that the page is shown first; without JavaScript
     they open as a page of their own. The same reads as the page: 404 outside its scope, a
     restricted threat needs a reason, and the read is audited."""
-    threat = get_visible_or_404(request.user, selectors.threats_visible_to(request.user), pk=pk)
+    threat = get_visible_or_404(request.user, Threat.objects.select_related("owner"), pk=pk)
     gate = guard_read(request, threat, how="page panels")
     if gate is not None:
         return gate
