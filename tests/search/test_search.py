@@ -114,6 +114,23 @@ def test_results_come_a_page_at_a_time(world, nca_officer):
     }
     last = run(nca_officer, "kettering", page_size=3, page=40)
     assert last.page == 3
+    # the pages, one after another, are the whole ranking, in order, each record once
+    paged = [
+        (h.kind, h.label, h.pk)
+        for page in (1, 2, 3)
+        for h in run(nca_officer, "kettering", page_size=3, page=page).hits
+    ]
+    whole = [(h.kind, h.label, h.pk) for h in run(nca_officer, "kettering", page_size=20).hits]
+    assert paged == whole and len(whole) == 8
+    assert [(h.kind, h.pk) for h in last.hits] == [(k, pk) for k, _, pk in whole[6:]]
+
+
+def test_one_kind_is_shown_and_every_kind_still_counted(world, nca_officer):
+    every = run(nca_officer, "kettering").counts
+    threats = run(nca_officer, "kettering", kind="threat")
+    assert threats.counts == every and every["threat"] == 3 and every["nominal"] == 2
+    assert threats.total == 3 and {h.kind for h in threats.hits} == {"threat"}
+    assert all(isinstance(h.day, dt.date) for h in threats.hits)  # the day each was created
 
 
 @pytest.mark.parametrize(

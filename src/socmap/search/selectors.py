@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -559,11 +560,7 @@ def _sources(user, request: SearchRequest) -> dict[str, list[Source]]:
 
 def counts(user, request: SearchRequest) -> dict[str, int]:
     """Matches per kind, counted only over what ``user`` may see."""
-    every = SearchRequest(**{**request.__dict__, "kind": ""})
-    return {
-        kind: sum(s.queryset.order_by().count() for s in sources)
-        for kind, sources in _sources(user, every).items()
-    }
+    return search(user, request).counts
 
 
 @contextmanager
@@ -588,37 +585,77 @@ def search(user, request: SearchRequest) -> Results:
         return _search(user, request)
 
 
-def _search(user, request: SearchRequest) -> Results:
-    counted = counts(user, request)
-    chosen = request.kinds
-    total = sum(counted.get(k, 0) for k in chosen)
-    num_pages = max(1, min(MAX_PAGE, -(-total // request.page_size)))
-    page = min(request.page, num_pages)
-    start = (page - 1) * request.page_size
-    parts = []
-    for kind, sources in _sources(user, request).items():
-        if kind not in chosen:
-            continue
+def _hits_sql(user, request: SearchRequest) -> tuple[str, list]:
+    """One ``UNION ALL`` of every source's matches (kind, label, pk, rank, day), for the kinds
+    counted; only the kinds shown are ranked (the others' rank is left at 0, not computed)."""
+    every = SearchRequest(**{**request.__dict__, "kind": ""})
+    chosen = set(request.kinds)
+    parts, params = [], []
+    for kind, sources in _sources(user, every).items():
         for source in sources:
-            parts.append(
+            rank = Cast("rank", FloatField()) if kind in chosen else Value(0.0, FloatField())
+            rows = (
                 source.queryset.order_by()
-                .annotate(
-                    k=Value(kind),
-                    lbl=Value(source.label),
-                    r=Cast("rank", FloatField()),
-                    d=F("day"),
-                )
+                .annotate(k=Value(kind), lbl=Value(source.label), r=rank, d=F("day"))
                 .values_list("k", "lbl", "pk", "r", "d")
             )
-    rows = []
-    if parts and total:
-        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        rows = list(
-            combined.order_by(F("r").desc(), F("d").desc(nulls_last=True), "k", "pk")[
-                start : start + request.page_size
-            ]
-        )
-    hits = [Hit(k, lbl, pk, float(r or 0), d) for k, lbl, pk, r, d in rows]
+            try:
+                sql, part_params = rows.query.get_compiler(connection=connection).as_sql()
+            except EmptyResultSet:  # nothing of this source is visible to the user at all
+                continue
+            # the ORM's own SQL, its values kept apart as parameters
+            parts.append(f"SELECT * FROM ({sql}) part")  # noqa: S608
+            params.extend(part_params)
+    return " UNION ALL ".join(parts), params
+
+
+def _matches(user, request: SearchRequest, start: int):
+    """The counts per kind and one page of the chosen kinds' matches, in one statement.
+
+    Matching and the visibility rules are the expensive part of a search (a common word
+    matches tens of thousands of reports nationally): they are run once, into a common table
+    the counts and the page both read, rather than once to count and again to rank."""
+    hits, params = _hits_sql(user, request)
+    counted = dict.fromkeys(SearchRequest(**{**request.__dict__, "kind": ""}).kinds, 0)
+    if not hits:
+        return counted, []
+    chosen = list(request.kinds)
+    marks = ", ".join(["%s"] * len(chosen)) or "NULL"
+    # only the ORM's SQL and placeholders are put together here; every value is a parameter
+    sql = (
+        f"WITH hits(k, lbl, pk, r, d) AS ({hits}) "  # noqa: S608
+        "SELECT 'count', k, lbl, COUNT(*), NULL, NULL FROM hits GROUP BY k, lbl "
+        "UNION ALL SELECT * FROM ("
+        f"SELECT 'hit', k, lbl, pk, r, d FROM hits WHERE k IN ({marks}) "
+        "ORDER BY r DESC, d IS NULL, d DESC, k, pk LIMIT %s OFFSET %s) page"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *chosen, request.page_size, start])
+        rows = cursor.fetchall()
+    page = []
+    for part, kind, label, pk_or_count, rank, day in rows:
+        if part == "count":
+            counted[kind] += int(pk_or_count)
+        else:
+            page.append(Hit(kind, label, int(pk_or_count), float(rank or 0), _day(day)))
+    return counted, page
+
+
+def _day(value) -> dt.date | None:
+    """A day as the database returned it (SQLite: an ISO string)."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _search(user, request: SearchRequest) -> Results:
+    start = (request.page - 1) * request.page_size
+    counted, hits = _matches(user, request, start)
+    total = sum(counted.get(k, 0) for k in request.kinds)
+    num_pages = max(1, min(MAX_PAGE, -(-total // request.page_size)))
+    page = min(request.page, num_pages)
+    if page != request.page:  # past the last page: show the last one
+        counted, hits = _matches(user, request, (page - 1) * request.page_size)
     _describe(user, request, hits)
     return Results(request, counted, total, hits, page, num_pages)
 
