@@ -63,6 +63,7 @@ def test_overdue_threats_are_marked_in_words(client_for, wiltshire_analyst, map_
     )
     page = client_for(wiltshire_analyst).get(reverse("threats:list")).content.decode()
     assert "Overdue: Due date passed" in page
+    assert "1 threat matches (status: active); 1 of them is overdue" in page
 
 
 def test_the_list_exports_the_filtered_rows_as_csv(client_for, wiltshire_analyst, map_ocg, fraud):

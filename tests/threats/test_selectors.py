@@ -14,6 +14,7 @@ from socmap.threats.models import Status, Threat
 from socmap.threats.selectors import (
     band_distribution,
     crime_type_breakdown,
+    list_counts,
     overdue_reason,
     prioritised_threats,
     threats_per_million,
@@ -82,6 +83,21 @@ def test_overdue_means_due_date_passed_requested_or_never_assessed(wiltshire_ana
     assert overdue_reason(current) == ""
     assert overdue_reason(late).startswith("Due date passed")
     assert overdue_reason(requested) == "Re-assessment requested: Major disruption"
+
+
+def test_a_list_is_counted_with_its_overdue_threats_in_one_reading(wiltshire_analyst, map_ocg):
+    map_ocg(wiltshire_analyst, "Current group")
+    late = map_ocg(wiltshire_analyst, "Late group")
+    Threat.objects.filter(pk=late.pk).update(
+        reassessment_due=timezone.localdate() - dt.timedelta(days=1)
+    )
+    map_ocg(wiltshire_analyst, "Trigger group", answers=None, status=Status.TRIGGER_REPORT)
+    active = prioritised_threats(wiltshire_analyst, status="active")
+    everything = prioritised_threats(wiltshire_analyst)
+    assert list_counts(active) == (2, 1)
+    # the overdue rule is about active threats: a trigger report is counted, never overdue
+    assert list_counts(everything) == (3, 1)
+    assert list_counts(prioritised_threats(wiltshire_analyst, overdue=True)) == (1, 1)
 
 
 def test_per_million_figures_name_the_population_year(wiltshire_analyst, map_ocg, org):

@@ -116,7 +116,11 @@ def disruption_list(request):
     fmt = request.GET.get("format", "")
     if fmt in files.FORMATS:
         return export_response(disruptions, fmt, user=request.user)
-    page = paginate(request, disruptions, ids_first=True)
+    # the page shows who owns and who acted, not the people who recorded and validated it
+    shown = disruptions.select_related(None).select_related(
+        "owner", "acting_organisation", "tactic"
+    )
+    page = paginate(request, shown, ids_first=True)
     references = selectors.threat_references([d.pk for d in page.object_list])
     for disruption in page.object_list:
         disruption.threat_references = references.get(disruption.pk, [])

@@ -133,6 +133,15 @@ def overdue_filter(today=None) -> Q:
     )
 
 
+def list_counts(threats: QuerySet[Threat], today=None) -> tuple[int, int]:
+    """How many threats a list holds and how many of them are overdue, in one reading of
+    the list (two counts read six thousand active threats twice for a national user)."""
+    counted = threats.order_by().aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=overdue_filter(today))
+    )
+    return counted["n"], counted["overdue"]
+
+
 def overdue_reason(threat: Threat, today=None) -> str:
     """Why an active threat is on the overdue list (the same rule as :func:`overdue_filter`),
     or ``""`` if it is not overdue."""

@@ -145,7 +145,11 @@ def threat_list(request):
         return csv_response(
             "threats", THREAT_CSV_HEADER, (threat_csv_row(t, today) for t in threats)
         )
-    page = paginate(request, threats, ids_first=True)
+    count, overdue_count = selectors.list_counts(threats, today)
+    # the page shows neither the subject nor the SRO (the CSV above does)
+    shown = threats.prefetch_related(None).select_related(None)
+    shown = shown.select_related("owner", "predominant_crime_type", "lro")
+    page = paginate(request, shown, ids_first=True, count=count)
     for threat in page.object_list:
         threat.overdue_reason = selectors.overdue_reason(threat, today)
     filtered = (
@@ -162,7 +166,7 @@ def threat_list(request):
             "status_label": Status(filters["status"]).label.lower() if filters["status"] else "any",
             "sort": filters["sort"],
             "filtered": filtered,
-            "overdue_count": threats.filter(selectors.overdue_filter(today)).count(),
+            "overdue_count": overdue_count,
             "kinds": ThreatKind.choices,
             "statuses": Status.choices,
             "crime_types": CrimeType.objects.all(),
@@ -506,7 +510,11 @@ def overdue(request):
                 for t in threats
             ),
         )
-    page = paginate(request, threats, ids_first=True)
+    count, overdue_count = selectors.list_counts(threats, today)
+    # the page shows neither the subject nor the SRO (the CSV above does)
+    shown = threats.prefetch_related(None).select_related(None)
+    shown = shown.select_related("owner", "predominant_crime_type", "lro")
+    page = paginate(request, shown, ids_first=True, count=count)
     for threat in page.object_list:
         threat.overdue_reason = selectors.overdue_reason(threat, today)
     return render(request, "threats/overdue.html", {"page": page, "today": today})

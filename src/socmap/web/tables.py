@@ -25,11 +25,12 @@ class _PageOfIds:
     alone, then those rows with their joins. PostgreSQL otherwise joins every matching row
     before sorting them (six thousand active threats for a national user) to keep fifty."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, count: int | None = None):
         self.queryset = queryset
+        self.counted = count
 
     def count(self) -> int:
-        return self.queryset.count()
+        return self.queryset.count() if self.counted is None else self.counted
 
     def __len__(self) -> int:
         return self.count()
@@ -40,10 +41,13 @@ class _PageOfIds:
         return [rows[pk] for pk in ids if pk in rows]
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, ids_first: bool = False):
+def paginate(
+    request, queryset, per_page: int = PAGE_SIZE, *, ids_first: bool = False, count=None
+):
     """The requested page; a page number out of range gives the nearest real page.
-    ``ids_first``: read the page's ids before its rows (a wide, joined, sorted query)."""
-    rows = _PageOfIds(queryset) if ids_first else queryset
+    ``ids_first``: read the page's ids before its rows (a wide, joined, sorted query);
+    ``count``: the rows' number where the view has already counted them with other figures."""
+    rows = _PageOfIds(queryset, count) if ids_first else queryset
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
