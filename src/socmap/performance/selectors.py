@@ -431,6 +431,11 @@ def ranking(user, options: Options) -> RankingResult:
     return RankingResult(options, table, rules.area_rates(table), _sorted(shown, options.sort))
 
 
+def _first_moment(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` where socmap works (its time zone)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def threat_ranking(user, options: Options) -> rules.Ranking:
     """Threats active on the period's last day per million population, by owning force (the
     same ranking rules; a force that has never mapped a threat in socmap is not compared).
@@ -442,12 +447,15 @@ def threat_ranking(user, options: Options) -> rules.Ranking:
     threats = Threat.objects.all()
     if _hides_any(user):
         threats = threats.filter(restriction_filter(user, Threat))
+    # "on or before the last day" as a plain comparison with the next day's first moment: a
+    # local date of every threat's timestamps made the database convert 46,000 of them
+    after_end = _first_moment(end + dt.timedelta(days=1))
     counts = dict(
         threats.filter(
             owner__kind=OrganisationKind.FORCE,
-            adopted_at__date__lte=end,
+            adopted_at__lt=after_end,
         )
-        .filter(Q(archived_at__isnull=True) | Q(archived_at__date__gt=end))
+        .filter(Q(archived_at__isnull=True) | Q(archived_at__gte=after_end))
         .exclude(status__in=(Status.TRIGGER_REPORT, Status.UNDER_ASSESSMENT))
         .values_list("owner_id")
         .annotate(n=Count("id"))
