@@ -86,10 +86,15 @@ def remembering() -> Iterator[None]:
         _remembered.reset(token)
 
 
-def _ids(key: tuple, rows: models.QuerySet, column: str = "pk"):
-    """``rows`` (a one-column queryset of ids) as a list of ids while remembering, unless there
-    are too many; otherwise the queryset itself, to be used as a sub-query."""
+def _ids(key: tuple, rows, column: str = "pk"):
+    """``rows`` (a one-column queryset of ids, or a function making it) as a list of ids while
+    remembering, unless there are too many; otherwise the queryset itself, to be used as a
+    sub-query. A function is called only when the ids are not already remembered: building a
+    restriction's sub-queries took longer than reading the remembered list."""
     memo = _remembered.get()
+    if memo is not None and memo.get(key) is not None:
+        return memo[key]
+    rows = rows() if callable(rows) else rows
     if memo is None:
         return rows
     if key not in memo:
@@ -310,8 +315,10 @@ def restriction_filter(user, model: type[models.Model]) -> models.Q | None:
             # rows are found from them (an index), not by checking every row's links.
             hidden = _ids(
                 ("hidden", model._meta.label, path, getattr(user, "pk", None)),
-                _hidden_through(model, path, permitted).values("pk"),
+                lambda path=path: _hidden_through(model, path, permitted).values("pk"),
             )
+            if isinstance(hidden, list) and not hidden:
+                continue  # nothing is hidden this way: no condition to add
             allowed = ~models.Q(pk__in=hidden)
         condition &= allowed
     return condition
