@@ -166,7 +166,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a period of inactivity and, whatever the activity, after a working shift.
 SESSION_COOKIE_AGE = int(os.environ.get("SOCMAP_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# the idle limit is renewed at most once a minute (orgs.middleware), not by saving every request
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SOCMAP_SESSION_ABSOLUTE_SECONDS = int(
     os.environ.get("SOCMAP_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60))

@@ -12,6 +12,8 @@ from django.urls import reverse
 from socmap.orgs.scoping import remembering
 
 SESSION_STARTED = "socmap_session_started"
+SESSION_RENEWED = "socmap_session_renewed"
+RENEW_EVERY_SECONDS = 60  # how often a busy session's idle limit is pushed back
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -28,6 +30,7 @@ class AbsoluteSessionLimitMiddleware:
             if time.time() - started > settings.SOCMAP_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(f"{reverse('login')}?expired=1")
+            _renew_idle_limit(request.session)
             if getattr(user, "password_change_required", False) and not _exempt(request.path):
                 if request.path.startswith("/api/"):
                     from django.http import JsonResponse
@@ -38,6 +41,15 @@ class AbsoluteSessionLimitMiddleware:
                     )
                 return redirect("password_change")
         return self.get_response(request)
+
+
+def _renew_idle_limit(session) -> None:
+    """Push the idle limit back (a session saved starts its SESSION_COOKIE_AGE again), at most
+    once a minute: saving the session on every request wrote to the database for every page,
+    and each of the threat page's parts, only to move its expiry on by seconds."""
+    now = int(time.time())
+    if now - session.get(SESSION_RENEWED, 0) >= RENEW_EVERY_SECONDS:
+        session[SESSION_RENEWED] = now
 
 
 def _exempt(path: str) -> bool:
