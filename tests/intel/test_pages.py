@@ -537,6 +537,28 @@ def test_the_threat_page_lists_its_intelligence_by_grading_only(
     assert SECRET_WORDS not in text
 
 
+def test_the_threat_page_lists_the_latest_five_reports_and_counts_them_all(
+    client_for, uncleared_analyst, report, map_threat_for, cleared_analyst, today
+):
+    threat = map_threat_for(cleared_analyst)
+    made = [report(threats=[threat], reported_on=today - n * DAY) for n in range(1, 8)]
+    text = as_shown(client_for(uncleared_analyst), threat)
+    assert "<dt>Intelligence reports</dt><dd>7</dd>" in text
+    assert all(r.reference in text for r in made[:5])  # the latest five
+    assert made[5].reference not in text and made[6].reference not in text
+    assert f"All 7 reports on {threat.reference}" in text
+
+
+def test_a_threat_with_few_reports_counts_those_it_lists(
+    client_for, uncleared_analyst, report, map_threat_for, cleared_analyst, today
+):
+    threat = map_threat_for(cleared_analyst)
+    report(threats=[threat])
+    report(threats=[threat], reported_on=today - 5 * DAY)
+    text = as_shown(client_for(uncleared_analyst), threat)
+    assert "<dt>Intelligence reports</dt><dd>2</dd>" in text and "All 2 reports" not in text
+
+
 @pytest.mark.parametrize(
     "who, sees",
     [

@@ -408,11 +408,21 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
     considered, applied for or made since their latest conviction: each needs a recorded
     decision. Most recent conviction first."""
     today = today or timezone.localdate()
+    waiting = _awaiting_a_decision(user, among)
+    if waiting is None:
+        return []
+    due, convicted, threats_by_person = waiting
+    return _build_consider_rows(user, today, due, convicted, threats_by_person)
+
+
+def _awaiting_a_decision(user, among: set[int] | None):
+    """The people due a decision (``among`` them only, if given), their latest convictions
+    and their active threats; ``None`` when no one is due."""
     early = None
     if among is not None:  # a threat's page: most of its people were never convicted
         early = _convictions(user, set(among)) if among else {}
         if not early:
-            return []
+            return None
         among = set(early)
     visible_nominals = _nominals_for(user).values("pk")
     memberships = Membership.objects.filter(
@@ -431,13 +441,13 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
         if among is None or nominal_id in among:
             threats_by_person.setdefault(nominal_id, set()).add(threat_id)
     if not threats_by_person:
-        return []
+        return None
     if early is not None:
         convicted = {n: early[n] for n in threats_by_person if n in early}
     else:
         convicted = _convictions(user, set(threats_by_person))
     if not convicted:
-        return []
+        return None
     considered = dict(
         considerations_for(user)
         .filter(nominal_id__in=convicted)
@@ -459,8 +469,17 @@ def consider_an_order(user, *, today=None, among: set[int] | None = None) -> lis
         if considered.get(nominal_id, dt.date.min) < day
         and ordered.get(nominal_id, dt.date.min) < day
     ]
-    if not due:
-        return []
+    return (due, convicted, threats_by_person) if due else None
+
+
+def awaiting_an_order_decision(user, among: set[int]) -> set[int]:
+    """Which of ``among`` (a threat's people) :func:`consider_an_order` lists, without
+    loading what the list shows about each (a threat page's panel marks them only)."""
+    waiting = _awaiting_a_decision(user, among)
+    return set() if waiting is None else set(waiting[0])
+
+
+def _build_consider_rows(user, today, due, convicted, threats_by_person) -> list[ConsiderRow]:
     nominals = {n.pk: n for n in _nominals_for(user).filter(pk__in=due).select_related("owner")}
     threat_ids = {t for n in due for t in threats_by_person[n]}
     threats = {t.pk: t for t in Threat.objects.filter(pk__in=threat_ids)}

@@ -3,6 +3,7 @@
 from django import template
 
 register = template.Library()
+SHOWN = 5  # reports and trigger reports listed on a threat's page
 
 
 @register.filter
@@ -19,9 +20,18 @@ def threat_intel_panel(context, threat):
 
     user = context["request"].user
     reports = selectors.reports_for(user).filter(threats=threat)
+    # gradings only: never the original text, nor the people and organisations behind it
+    shown = list(
+        reports.select_related(None)
+        .only(
+            "pk", "reported_on", "classification", "grading_system", "source_evaluation",
+            "intelligence_assessment", "handling_code", "handling_conditions",
+        )  # fmt: skip
+        .order_by("-reported_on", "-id")[:SHOWN]
+    )
     return {
         "threat": threat,
-        "reports": list(reports.order_by("-reported_on", "-id")[:5]),
-        "count": reports.count(),
-        "triggers": list(selectors.triggers_for(user).filter(threat=threat)[:5]),
+        "reports": shown,
+        "count": len(shown) if len(shown) < SHOWN else reports.count(),
+        "triggers": list(selectors.triggers_for(user).filter(threat=threat)[:SHOWN]),
     }

@@ -26,9 +26,7 @@ def threat_lifetime_panel(context, threat):
     visible = visible_to(user, Nominal.objects.filter(pk__in=people))
     custody = selectors.custody_for(user).filter(nominal__in=visible, released_on__isnull=True)
     orders = selectors.orders_for(user).filter(nominal__in=visible, status__in=LIVE)
-    waiting = {
-        r.nominal.pk for r in selectors.consider_an_order(user, today=today, among=set(people))
-    }
+    waiting = selectors.awaiting_an_order_decision(user, set(people))
     # (only what the panel shows is joined: planning the lists' wider joins took longer than
     # running them)
     in_custody = list(
