@@ -56,6 +56,29 @@ def test_the_list_shows_active_threats_highest_band_first(client_for, wiltshire_
     assert "Trigger group" in everything.content.decode()
 
 
+def test_each_row_shows_the_threat_s_reference_owner_band_score_lro_and_due_date(
+    client_for, wiltshire_analyst, wiltshire_lro, map_ocg
+):
+    led = map_ocg(wiltshire_analyst, "Led <b>group</b>", lro=wiltshire_lro)
+    unassessed = map_ocg(wiltshire_analyst, "Unassessed group", answers=None)
+    page = client_for(wiltshire_analyst).get(reverse("threats:list"), {"status": "any"})
+    html = page.content.decode()
+    row = html[html.index(led.reference) : html.index("</tr>", html.index(led.reference))]
+    due = led.reassessment_due
+    assert (
+        f'<a href="{reverse("threats:detail", args=[led.pk])}">Led &lt;b&gt;group&lt;/b&gt;</a>'
+        in row
+    )
+    assert f"<td>{led.owner.name} <span" in row and f'<span class="band">{led.current_band}</span>' in row
+    assert f'<td class="num">{led.current_score}</td>' in row
+    assert f"<td>{wiltshire_lro.display_name}</td>" in row
+    assert f'<time datetime="{due.isoformat()}">{due.day} {due:%b %Y}</time>' in row
+    other = html[html.index(unassessed.reference) :]
+    other = other[: other.index("</tr>")]
+    assert "Not assessed" in other and '<span class="muted">None</span>' in other
+    assert '<td class="num">—</td>' in other
+
+
 def test_overdue_threats_are_marked_in_words(client_for, wiltshire_analyst, map_ocg):
     late = map_ocg(wiltshire_analyst, "Late group")
     Threat.objects.filter(pk=late.pk).update(

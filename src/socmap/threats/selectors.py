@@ -37,11 +37,39 @@ def _band_counts() -> dict[str, int]:
     changes, so what has been read once is kept)."""
     from socmap.scoring.models import MethodologyVersion
 
-    known = set(_BAND_COUNTS)
-    for version in MethodologyVersion.objects.all():
-        if version.label not in known:
+    labels = {
+        f"{n}@{v}": (n, v) for n, v in MethodologyVersion.objects.values_list("name", "version")
+    }
+    new = [pair for label, pair in labels.items() if label not in _BAND_COUNTS]
+    if new:  # read and parse only the versions not seen before (documents are large)
+        condition = Q()
+        for name, version in new:
+            condition |= Q(name=name, version=version)
+        for version in MethodologyVersion.objects.filter(condition):
             _BAND_COUNTS[version.label] = len(version.rules().bands)
     return _BAND_COUNTS
+
+
+_BAND_CODES: dict[str, list[str]] = {}
+
+
+def band_choices() -> list[str]:
+    """The bands of the current methodology versions, in their order (for a filter). Like
+    :func:`_band_counts`, each published version is read and parsed once per process."""
+    from socmap.scoring.models import MethodologyVersion
+
+    current = list(
+        MethodologyVersion.objects.filter(is_current=True)
+        .order_by("name")
+        .values_list("pk", "name", "version")
+    )
+    missing = [pk for pk, name, version in current if f"{name}@{version}" not in _BAND_CODES]
+    for version in MethodologyVersion.objects.filter(pk__in=missing):
+        _BAND_CODES[version.label] = [b.code for b in version.rules().bands]
+    bands: list[str] = []
+    for _pk, name, version in current:
+        bands.extend(b for b in _BAND_CODES[f"{name}@{version}"] if b not in bands)
+    return bands
 
 
 def band_position(prefix: str = "") -> Case:

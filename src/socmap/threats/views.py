@@ -20,7 +20,6 @@ from socmap.orgs.models import Organisation, OrganisationKind, Role
 from socmap.orgs.scoping import can_see, get_visible_or_404
 from socmap.orgs.selectors import users_visible_to
 from socmap.scoring.forms import ANSWER_PREFIX, JUDGE_PREFIX, AnswersForm
-from socmap.scoring.models import MethodologyVersion
 from socmap.scoring.selectors import assessment_timeline, overdue_reassessments
 from socmap.scoring.services import methodology_version
 from socmap.security.reads import guard_read
@@ -66,10 +65,7 @@ def _may_map(user) -> bool:
 
 
 def _band_choices() -> list[str]:
-    bands: list[str] = []
-    for version in MethodologyVersion.objects.filter(is_current=True).order_by("name"):
-        bands.extend(b.code for b in version.rules().bands if b.code not in bands)
-    return bands
+    return selectors.band_choices()
 
 
 def _yes_no(value: bool) -> str:
@@ -169,8 +165,11 @@ def threat_list(request):
             "overdue_count": overdue_count,
             "kinds": ThreatKind.choices,
             "statuses": Status.choices,
-            "crime_types": CrimeType.objects.all(),
-            "forces": Organisation.objects.filter(kind=OrganisationKind.FORCE).order_by("name"),
+            # the filters' choices as plain values: 43 forces made into objects for a list
+            "crime_types": CrimeType.objects.values("code", "name"),
+            "forces": Organisation.objects.filter(kind=OrganisationKind.FORCE)
+            .order_by("name")
+            .values("slug", "name"),
             "lros": selectors.officer_candidates(request.user, role=Role.LRO).order_by(
                 "last_name", "first_name"
             ),
