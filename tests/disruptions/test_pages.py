@@ -317,6 +317,29 @@ def test_the_list_filters_sorts_and_exports_the_same_rows(
     assert client.get(reverse("disruptions:list"), {"grade": "huge"}).status_code == 200
 
 
+def test_each_row_shows_the_claim_its_threats_tactic_grade_status_and_who_acted(
+    client_for, record, wiltshire_analyst, wiltshire_threat
+):
+    graded = record(wiltshire_analyst, [wiltshire_threat], operation_name="Kestrel <1>")
+    ungraded = record(wiltshire_analyst, [wiltshire_threat], grade="", rationale="")
+    page = text(client_for(wiltshire_analyst).get(reverse("disruptions:list")))
+
+    def row_of(disruption):
+        start = page.index(f">{disruption.reference}</a>")
+        return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+    row = row_of(graded)
+    day = graded.occurred_on
+    assert f'<a href="{reverse("disruptions:detail", args=[graded.pk])}">' in row
+    assert f'<time datetime="{day.isoformat()}">{day.day} {day:%b %Y}</time>' in row
+    assert f"<td>{wiltshire_threat.reference}</td>" in row
+    assert 'Arrest <span class="muted">(Op Kestrel &lt;1&gt;)</span>' in row
+    assert '<span class="grade grade--moderate">Moderate</span>' in row
+    assert '<span class="status status--draft">Draft</span>' in row
+    assert row.count(f"<td>{graded.owner.display_short_name}</td>") == 2  # owner, and who acted
+    assert '<span class="grade grade--ungraded">Not graded</span>' in row_of(ungraded)
+
+
 def test_an_export_escapes_text_a_spreadsheet_would_run(
     client_for, record, wiltshire_analyst, wiltshire_threat
 ):

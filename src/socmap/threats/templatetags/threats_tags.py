@@ -10,15 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from socmap.profiles.templatetags.profiles_tags import control_strategy_badges
+from socmap.web.templatetags.socmap_tags import day_month_year
 
 register = template.Library()
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day(value) -> str:
-    """``j M Y``, as the date filter writes it in English."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @register.simple_tag
@@ -43,7 +37,7 @@ def threat_row(threat) -> str:
         due = format_html(
             '<time datetime="{}">{}</time>',
             threat.reassessment_due.isoformat(),
-            _day(threat.reassessment_due),
+            day_month_year(threat.reassessment_due),
         )
     else:
         due = mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)

@@ -87,3 +87,12 @@ def change_rows(changes: Any) -> list[dict[str, Any]]:
         else:
             rows.append({"field": field, "value": _display(value)})
     return rows
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_month_year(value) -> str:
+    """``j M Y`` as the date filter writes it in English (``3 Mar 2027``), for rows written
+    by a tag rather than by the template engine."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
