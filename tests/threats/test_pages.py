@@ -69,7 +69,8 @@ def test_each_row_shows_the_threat_s_reference_owner_band_score_lro_and_due_date
         f'<a href="{reverse("threats:detail", args=[led.pk])}">Led &lt;b&gt;group&lt;/b&gt;</a>'
         in row
     )
-    assert f"<td>{led.owner.name} <span" in row and f'<span class="band">{led.current_band}</span>' in row
+    assert f"<td>{led.owner.name} <span" in row
+    assert f'<span class="band">{led.current_band}</span>' in row
     assert f'<td class="num">{led.current_score}</td>' in row
     assert f"<td>{wiltshire_lro.display_name}</td>" in row
     assert f'<time datetime="{due.isoformat()}">{due.day} {due:%b %Y}</time>' in row
