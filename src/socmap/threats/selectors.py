@@ -246,9 +246,13 @@ def prioritised_threats(
 
 
 def threat_detail(user, pk: int) -> Threat:
+    # get_visible_or_404 applies the scope (once: the scoped queryset scoped again doubled
+    # the query's conditions)
     return get_visible_or_404(
         user,
-        threats_visible_to(user).prefetch_related(
+        Threat.objects.select_related(
+            "owner", "predominant_crime_type", "lro", "sro", "subject"
+        ).prefetch_related(
             "other_crime_types",
             "forces",
             "local_areas",
