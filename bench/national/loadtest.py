@@ -74,7 +74,7 @@ def run(
     *,
     users: int = 50,
     seconds: float = 60.0,
-    warmup: float = 15.0,
+    warmup: float = 30.0,
     think: tuple[float, float] = (5.0, 15.0),
     search: bool = True,
     max_requests: int = 100_000,

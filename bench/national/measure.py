@@ -19,7 +19,14 @@ from bench.common import timed as _timed
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SERVER_SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit")
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "random_page_cost",
+    "jit",
+    "max_parallel_workers_per_gather",
+)
 
 
 def machine() -> dict:
@@ -327,7 +334,7 @@ def _wait_for(port: int, process, timeout: float = 60) -> None:
 
 
 def load_test(
-    *, users: int, seconds: int, workers: int = 4, threads: int = 2, search: bool = True
+    *, users: int, seconds: int, workers: int = 8, threads: int = 1, search: bool = True
 ) -> dict:
     from bench.national import loadtest
 
@@ -351,7 +358,9 @@ def load_test(
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         _wait_for(port, server)
+        before = _cpu_times()
         outcome = loadtest.run(port, visitors, users=users, seconds=seconds, search=search)
+        after = _cpu_times()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -367,9 +376,33 @@ def load_test(
             "mix": "with search" if search else "search's share sent to the threat list",
             "server": f"gunicorn, {workers} workers x {threads} threads (gthread), DEBUG off",
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "cpu_during": _cpu_shares(before, after),
         }
     )
     return figures
+
+
+def _cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (Linux ``/proc/stat``: user, nice, system, idle,
+    iowait, irq, softirq, steal), or None elsewhere."""
+    try:
+        return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_shares(before, after) -> dict | None:
+    """How busy the machine's cores were over a run, and how much of their time the host
+    took for other machines (steal): a noisy neighbour shows here, not in the figures."""
+    if not before or not after:
+        return None
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    idle = spent[3] + spent[4]
+    return {
+        "busy_percent": round(100 * (total - idle - spent[7]) / total, 1),
+        "steal_percent": round(100 * spent[7] / total, 1),
+    }
 
 
 # --------------------------------------------------------------------------- all

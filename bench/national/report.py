@@ -93,7 +93,14 @@ def markdown(results: dict) -> str:
             f"{load['think_seconds']} s between views, {load['seconds']} s measured after a "
             f"warm-up; {load['server']}; {load['requests']:,} requests "
             f"({load['requests_per_second']}/s), {load['errors']} errors; load average "
-            f"{load['load_average_after']} after.\n"
+            f"{load['load_average_after']} after"
+            + (
+                f"; the cores {load['cpu_during']['busy_percent']}% busy during it, "
+                f"{load['cpu_during']['steal_percent']}% taken by the host (steal)"
+                if load.get("cpu_during")
+                else ""
+            )
+            + ".\n"
         )
         lines.append("| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms | target |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
