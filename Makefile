@@ -57,7 +57,7 @@ bench_n = $(shell $(PYTHON) -c "print(max($(2), round($(1) * $(BENCH_SCALE))))")
 bench: install
 	@echo "==> Benchmarks at scale $(BENCH_SCALE) (PostgreSQL on DATABASE_URL or 127.0.0.1:5432); figures in BENCHMARKS.md"
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	BENCH_SCALE=$(BENCH_SCALE) timeout 5400 $(BIN)/python -m bench.national all --users 50 --seconds 60
+	BENCH_SCALE=$(BENCH_SCALE) timeout 5400 $(BIN)/python -m bench.national all --users 50 --seconds 60 --benchmarks BENCHMARKS.md
 	timeout 1800 $(BIN)/python bench/performance_ranking.py --rows $(call bench_n,1000000,10000)
 	timeout 1800 $(BIN)/python bench/network_bench.py --edges $(call bench_n,1000000,10000)
 	timeout 1800 $(BIN)/python bench/linkage_bench.py --records $(call bench_n,100000,2000) $(call bench_n,1000000,5000)

@@ -106,6 +106,12 @@ def main(argv=None) -> int:
         "--only", default="", help="measure only these, e.g. ranking,network,load,rescore,import"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database after 'all'")
+    parser.add_argument(
+        "--benchmarks",
+        type=Path,
+        default=None,
+        help="also write the figures into this BENCHMARKS.md, between its national markers",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "var" / "bench-national.json")
     args = parser.parse_args(argv)
     url = database_url()
@@ -133,6 +139,11 @@ def main(argv=None) -> int:
 
         table = markdown(results)
         args.json.with_suffix(".md").write_text(table)
+        if args.benchmarks and args.step in ("all", "measure"):
+            from bench.national.report import write_into
+
+            write_into(args.benchmarks, table)
+            print(f"The figures are in {args.benchmarks}, under 'The latest run'.")
         print(f"\n{table}\nFigures written to {args.json} and {args.json.with_suffix('.md')}")
         if args.step == "all" and not args.keep:
             from django.db import connections

@@ -113,3 +113,25 @@ def markdown(results: dict) -> str:
         if load.get("error_samples"):
             lines.append("\nErrors: " + "; ".join(load["error_samples"]))
     return "\n".join(lines) + "\n"
+
+
+START = "<!-- bench.national: the latest run, written by `make bench` -->"
+END = "<!-- bench.national: end of the latest run -->"
+
+
+def write_into(path, table: str) -> None:
+    """Put ``table`` (a run's figures) into BENCHMARKS.md between its markers, replacing the
+    run before; a file without the markers gets them, with the table, at its end. The
+    written analysis around them is left as it is."""
+    from pathlib import Path
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{START}\n\n{table.strip()}\n\n{END}"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        _, after = rest.split(END, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip() + "\n\n### The latest run\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
