@@ -202,6 +202,53 @@ def test_a_disruption_is_hidden_only_if_every_threat_it_is_against_is_hidden(
     assert visible_to(kestrel_officer, Disruption.objects.all()).count() == 2
 
 
+def test_the_disruption_list_names_only_the_threats_the_user_may_see(
+    restricted_threat, make_threat, kestrel_officer, wiltshire_analyst, client_for
+):
+    # Given a disruption against the restricted threat and an ordinary one
+    from django.urls import reverse
+
+    ordinary = make_threat(wiltshire_analyst, "Ordinary firm")
+    both = _arrest(
+        kestrel_officer, [restricted_threat, ordinary], restricted_threat.created_at.date()
+    )
+
+    def row(user):
+        page = client_for(user).get(reverse("disruptions:list")).content.decode()
+        start = page.index(f">{both.reference}</a>")
+        return page[start : page.index("</tr>", start)]
+
+    # Then an analyst not named sees the claim against the ordinary firm only, with no hint
+    # of the restricted threat; the named officer sees both
+    assert ordinary.reference in row(wiltshire_analyst)
+    assert restricted_threat.reference not in row(wiltshire_analyst)
+    assert restricted_threat.reference in row(kestrel_officer)
+
+
+def test_a_validator_not_named_sees_the_claim_without_the_restricted_threat(
+    restricted_threat, make_threat, kestrel_officer, wiltshire_analyst, wiltshire_validator,
+    client_for,
+):  # fmt: skip
+    # Given a claim against the restricted threat and an ordinary one, submitted for validation
+    from django.urls import reverse
+
+    from socmap.disruptions.services import submit_disruption
+
+    ordinary = make_threat(wiltshire_analyst, "Ordinary firm")
+    claim = _arrest(kestrel_officer, [restricted_threat, ordinary], ordinary.created_at.date())
+    submit_disruption(actor=kestrel_officer, disruption=claim)
+    # When a validator outside the restriction opens it to validate, return or regrade it
+    for page in ("validate", "return"):
+        html = (
+            client_for(wiltshire_validator)
+            .get(reverse(f"disruptions:{page}", args=[claim.pk]))
+            .content.decode()
+        )
+        # Then the claim's summary names the ordinary firm only
+        assert "Ordinary firm" in html and ordinary.reference in html, page
+        assert restricted_threat.reference not in html and "Kestrel" not in html, page
+
+
 def test_a_restricted_report_and_a_report_only_on_a_restricted_threat_are_hidden(
     restricted_threat, make_report, kestrel_officer, wiltshire_analyst, make_threat
 ):

@@ -210,10 +210,11 @@ def check_filters(
     )
 
 
-def threat_references(disruption_ids: list[int]) -> dict[int, list[str]]:
-    """The references of the threats each disruption is against (the list's column), in the
-    threats' own order: read as ids, which a prefetch of the threats made slower than the
-    page's own query."""
+def threat_references(user, disruption_ids: list[int]) -> dict[int, list[str]]:
+    """The references of the threats each disruption is against that ``user`` may see (the
+    list's column), in the threats' own order: a disruption against a restricted threat and
+    an open one is listed, but names only the open one. Read as ids, which a prefetch of the
+    threats made slower than the page's own query."""
     from socmap.threats.models import Threat
 
     links = list(
@@ -221,11 +222,14 @@ def threat_references(disruption_ids: list[int]) -> dict[int, list[str]]:
             "disruption_id", "threat_id"
         )
     )
-    threats = Threat.objects.filter(pk__in={t for _, t in links}).only("id", "kind")
-    position = {t.pk: (n, t.reference) for n, t in enumerate(threats)}
+    linked = Threat.objects.filter(pk__in={t for _, t in links})
+    if user is not None:
+        linked = visible_to(user, linked)
+    position = {t.pk: (n, t.reference) for n, t in enumerate(linked.only("id", "kind"))}
     found: dict[int, list[tuple[int, str]]] = {}
     for disruption, threat in links:
-        found.setdefault(disruption, []).append(position[threat])
+        if threat in position:
+            found.setdefault(disruption, []).append(position[threat])
     return {d: [reference for _, reference in sorted(refs)] for d, refs in found.items()}
 
 

@@ -121,7 +121,7 @@ def disruption_list(request):
         "owner", "acting_organisation", "tactic"
     )
     page = paginate(request, shown, ids_first=True)
-    references = selectors.threat_references([d.pk for d in page.object_list])
+    references = selectors.threat_references(request.user, [d.pk for d in page.object_list])
     for disruption in page.object_list:
         disruption.threat_references = references.get(disruption.pk, [])
     threat = None
@@ -381,7 +381,12 @@ def _workflow_page(request, pk, form_class, template, act, *, done, initial=None
         else:
             messages.success(request, done(disruption))
             return redirect("disruptions:detail", pk=disruption.pk)
-    return _form_page(request, template, form, {"disruption": disruption, "guidance": _guidance()})
+    # the claim's threats as the user may see them (a restricted one is left out, unhinted)
+    threats = [
+        r["record"] for r in _linked(request.user, disruption.threats.all(), "threats:detail")
+    ]
+    context = {"disruption": disruption, "threats": threats, "guidance": _guidance()}
+    return _form_page(request, template, form, context)
 
 
 def _validated_message(disruption) -> str:
