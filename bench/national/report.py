@@ -128,8 +128,10 @@ def write_into(path, table: str) -> None:
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{START}\n\n{table.strip()}\n\n{END}"
-    if START in text and END in text:
+    if START in text:
         before, rest = text.split(START, 1)
+        if END not in rest:
+            raise ValueError(f"{path} has the start marker of the latest run but not its end.")
         _, after = rest.split(END, 1)
         text = before + block + after
     else:

@@ -3,6 +3,7 @@ run before and leaving the written analysis around them alone."""
 
 from __future__ import annotations
 
+import pytest
 from bench.national.report import END, START, write_into
 
 
@@ -28,3 +29,11 @@ def test_a_file_without_the_markers_gets_them_at_its_end(tmp_path):
     )
     write_into(path, "| figure | 8 ms |")
     assert "7 ms" not in path.read_text() and path.read_text().count(START) == 1
+
+
+def test_a_file_with_only_the_start_marker_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(f"# Benchmarks\n\n{START}\n\nhalf a run\n")
+    with pytest.raises(ValueError, match="not its end"):
+        write_into(path, "| figure | 9 ms |")
+    assert path.read_text() == f"# Benchmarks\n\n{START}\n\nhalf a run\n"

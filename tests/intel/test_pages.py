@@ -549,6 +549,20 @@ def test_the_threat_page_lists_the_latest_five_reports_and_counts_them_all(
     assert f"All 7 reports on {threat.reference}" in text
 
 
+def test_the_threat_page_counts_every_trigger_report_accepted_into_it(
+    client_for, cleared_analyst, map_threat_for
+):
+    threat = map_threat_for(cleared_analyst)
+    org = cleared_analyst.organisation
+    for n in range(7):
+        TriggerReport.objects.create(
+            owner=org, submitted_by_organisation=org, title=f"Tip {n}", summary="A tip.",
+            status="accepted_existing", threat=threat,
+        )  # fmt: skip
+    text = as_shown(client_for(cleared_analyst), threat)
+    assert "<dt>Trigger reports</dt><dd>7</dd>" in text
+
+
 def test_a_threat_with_few_reports_counts_those_it_lists(
     client_for, uncleared_analyst, report, map_threat_for, cleared_analyst, today
 ):

@@ -1,7 +1,7 @@
 """The threat ranking counts a threat active on the period's last day as socmap's users count
-days: in UK time. A threat adopted late on the last day (after midnight UTC in summer is
-still the same day in London) counts; one adopted just after midnight in London on the next
-day, or archived before the last day ended, does not."""
+days: in UK time. In summer London is an hour ahead of UTC, so a threat adopted just after
+midnight in London was adopted the evening before in UTC: it counts from the London day, not
+the UTC one; one archived late on the last day in London is no longer active at its end."""
 
 from __future__ import annotations
 
@@ -45,12 +45,15 @@ def wiltshire_count(end: dt.date) -> int:
     return {r.slug: r.count for r in s.threat_ranking(None, options).rows}["wiltshire"]
 
 
-def test_a_threat_adopted_late_on_the_last_day_in_london_counts(wiltshire_threats):
-    wiltshire_threats("Late on the last day", at(END, 23, 30))  # 22:30 UTC
+def test_a_threat_adopted_just_after_midnight_in_london_counts_for_that_day_only(
+    wiltshire_threats,
+):
+    wiltshire_threats("Just after midnight on the last day", at(END, 0, 30))  # 23:30 UTC before
+    assert wiltshire_count(END - dt.timedelta(days=1)) == 0  # a UTC day would count it here
     assert wiltshire_count(END) == 1
 
 
-def test_a_threat_adopted_just_after_midnight_in_london_counts_from_the_next_day(
+def test_a_threat_adopted_after_midnight_after_the_last_day_is_not_counted(
     wiltshire_threats,
 ):
     wiltshire_threats("Just after midnight", at(END + dt.timedelta(days=1), 0, 30))  # 23:30 UTC

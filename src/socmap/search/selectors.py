@@ -627,7 +627,7 @@ def _matches(user, request: SearchRequest, start: int):
         "SELECT 'count', k, lbl, COUNT(*), NULL, NULL FROM hits GROUP BY k, lbl "
         "UNION ALL SELECT * FROM ("
         f"SELECT 'hit', k, lbl, pk, r, d FROM hits WHERE k IN ({marks}) "
-        "ORDER BY r DESC, d IS NULL, d DESC, k, pk LIMIT %s OFFSET %s) page"
+        "ORDER BY r DESC, d IS NULL, d DESC, k, lbl, pk LIMIT %s OFFSET %s) page"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *chosen, request.page_size, start])

@@ -24,14 +24,23 @@ def threat_intel_panel(context, threat):
     shown = list(
         reports.select_related(None)
         .only(
-            "pk", "reported_on", "classification", "grading_system", "source_evaluation",
-            "intelligence_assessment", "handling_code", "handling_conditions",
+            "pk",
+            "reported_on",
+            "classification",
+            "grading_system",
+            "source_evaluation",
+            "intelligence_assessment",
+            "handling_code",
+            "handling_conditions",
         )  # fmt: skip
         .order_by("-reported_on", "-id")[:SHOWN]
     )
+    triggers = selectors.triggers_for(user).filter(threat=threat)
+    triggers_shown = list(triggers[:SHOWN])
     return {
         "threat": threat,
         "reports": shown,
         "count": len(shown) if len(shown) < SHOWN else reports.count(),
-        "triggers": list(selectors.triggers_for(user).filter(threat=threat)[:SHOWN]),
+        "triggers": triggers_shown,
+        "trigger_count": (len(triggers_shown) if len(triggers_shown) < SHOWN else triggers.count()),
     }
