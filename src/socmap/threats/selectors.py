@@ -29,46 +29,43 @@ THREAT_SORTS = {
 }
 
 
-_BAND_COUNTS: dict[str, int] = {}
+_BANDS: dict[str, list[str]] = {}  # methodology label -> its band codes, highest first
+
+
+def _bands_of(versions) -> dict[str, list[str]]:
+    """The bands of ``versions`` (rows of pk, name, version), by label, in the rows' order. A
+    published version never changes, so each is read and parsed once per process (their
+    documents are large, and parsing them on every list was a cost of its own)."""
+    from socmap.scoring.models import MethodologyVersion
+
+    rows = list(versions)
+    missing = [pk for pk, name, version in rows if f"{name}@{version}" not in _BANDS]
+    if missing:
+        for version in MethodologyVersion.objects.filter(pk__in=missing):
+            _BANDS[version.label] = [b.code for b in version.rules().bands]
+    return {f"{name}@{version}": _BANDS[f"{name}@{version}"] for _pk, name, version in rows}
 
 
 def _band_counts() -> dict[str, int]:
-    """How many bands each published methodology version has (a published version never
-    changes, so what has been read once is kept)."""
+    """How many bands each published methodology version has."""
     from socmap.scoring.models import MethodologyVersion
 
-    labels = {
-        f"{n}@{v}": (n, v) for n, v in MethodologyVersion.objects.values_list("name", "version")
-    }
-    new = [pair for label, pair in labels.items() if label not in _BAND_COUNTS]
-    if new:  # read and parse only the versions not seen before (documents are large)
-        condition = Q()
-        for name, version in new:
-            condition |= Q(name=name, version=version)
-        for version in MethodologyVersion.objects.filter(condition):
-            _BAND_COUNTS[version.label] = len(version.rules().bands)
-    return _BAND_COUNTS
-
-
-_BAND_CODES: dict[str, list[str]] = {}
+    versions = MethodologyVersion.objects.values_list("pk", "name", "version")
+    return {label: len(codes) for label, codes in _bands_of(versions).items()}
 
 
 def band_choices() -> list[str]:
-    """The bands of the current methodology versions, in their order (for a filter). Like
-    :func:`_band_counts`, each published version is read and parsed once per process."""
+    """The bands of the current methodology versions, in their order (for a filter)."""
     from socmap.scoring.models import MethodologyVersion
 
-    current = list(
+    current = (
         MethodologyVersion.objects.filter(is_current=True)
         .order_by("name")
         .values_list("pk", "name", "version")
     )
-    missing = [pk for pk, name, version in current if f"{name}@{version}" not in _BAND_CODES]
-    for version in MethodologyVersion.objects.filter(pk__in=missing):
-        _BAND_CODES[version.label] = [b.code for b in version.rules().bands]
     bands: list[str] = []
-    for _pk, name, version in current:
-        bands.extend(b for b in _BAND_CODES[f"{name}@{version}"] if b not in bands)
+    for codes in _bands_of(current).values():
+        bands.extend(b for b in codes if b not in bands)
     return bands
 
 
