@@ -51,6 +51,14 @@ def paginate(
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
+def first_and_count(queryset, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows of ``queryset`` and how many it has in all; counted from the
+    rows themselves when there are fewer than ``limit`` (a panel's usual case), so the count
+    costs no second query."""
+    rows = list(queryset[:limit])
+    return rows, (len(rows) if len(rows) < limit else queryset.count())
+
+
 def sorted_by(request, queryset, allowed: dict[str, str], default: str):
     """Order by the ``sort`` parameter if it names an allowed column (``-`` for descending)."""
     key = request.GET.get("sort", default)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from socmap.web.tables import first_and_count
+
 register = template.Library()
 SHOWN = 5  # reports and trigger reports listed on a threat's page
 
@@ -21,7 +23,7 @@ def threat_intel_panel(context, threat):
     user = context["request"].user
     reports = selectors.reports_for(user).filter(threats=threat)
     # gradings only: never the original text, nor the people and organisations behind it
-    shown = list(
+    shown, count = first_and_count(
         reports.select_related(None)
         .only(
             "pk",
@@ -33,14 +35,16 @@ def threat_intel_panel(context, threat):
             "handling_code",
             "handling_conditions",
         )  # fmt: skip
-        .order_by("-reported_on", "-id")[:SHOWN]
+        .order_by("-reported_on", "-id"),
+        SHOWN,
     )
-    triggers = selectors.triggers_for(user).filter(threat=threat)
-    triggers_shown = list(triggers[:SHOWN])
+    triggers, trigger_count = first_and_count(
+        selectors.triggers_for(user).filter(threat=threat), SHOWN
+    )
     return {
         "threat": threat,
         "reports": shown,
-        "count": len(shown) if len(shown) < SHOWN else reports.count(),
-        "triggers": triggers_shown,
-        "trigger_count": (len(triggers_shown) if len(triggers_shown) < SHOWN else triggers.count()),
+        "count": count,
+        "triggers": triggers,
+        "trigger_count": trigger_count,
     }

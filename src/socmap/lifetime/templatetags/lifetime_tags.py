@@ -11,6 +11,7 @@ from socmap.lifetime import rules, selectors
 from socmap.lifetime.rules import LIVE
 from socmap.orgs.scoping import visible_to
 from socmap.people.models import Nominal
+from socmap.web.tables import first_and_count
 
 register = template.Library()
 SHOWN = 10  # people in custody and orders listed on the panel
@@ -45,10 +46,9 @@ def threat_lifetime_panel(context, threat):
             n=Count("pk"), releasing=Count("pk", filter=Q(expected_release_on__lte=soon))
         )
         custody_count, releasing = counted["n"], counted["releasing"]
-    shown_orders = list(
-        orders.select_related(None)
-        .select_related("nominal", "order_type")
-        .order_by("ends_on")[:SHOWN]
+    shown_orders, order_count = first_and_count(
+        orders.select_related(None).select_related("nominal", "order_type").order_by("ends_on"),
+        SHOWN,
     )
     return {
         "threat": threat,
@@ -56,6 +56,6 @@ def threat_lifetime_panel(context, threat):
         "custody_count": custody_count,
         "releasing": releasing,
         "orders": shown_orders,
-        "order_count": len(shown_orders) if len(shown_orders) < SHOWN else orders.count(),
+        "order_count": order_count,
         "to_consider": [n for n in visible if n.pk in waiting],
     }
