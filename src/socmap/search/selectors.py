@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
@@ -76,6 +76,11 @@ class SearchRequest:
     status: str = ""
     page: int = 1
     page_size: int = PAGE_SIZE
+
+    @property
+    def every_kind(self) -> SearchRequest:
+        """The same request over every kind (what the counts per kind are taken over)."""
+        return replace(self, kind="")
 
     @property
     def kinds(self) -> list[str]:
@@ -588,10 +593,9 @@ def search(user, request: SearchRequest) -> Results:
 def _hits_sql(user, request: SearchRequest) -> tuple[str, list]:
     """One ``UNION ALL`` of every source's matches (kind, label, pk, rank, day), for the kinds
     counted; only the kinds shown are ranked (the others' rank is left at 0, not computed)."""
-    every = SearchRequest(**{**request.__dict__, "kind": ""})
     chosen = set(request.kinds)
     parts, params = [], []
-    for kind, sources in _sources(user, every).items():
+    for kind, sources in _sources(user, request.every_kind).items():
         for source in sources:
             rank = Cast("rank", FloatField()) if kind in chosen else Value(0.0, FloatField())
             rows = (
@@ -616,7 +620,7 @@ def _matches(user, request: SearchRequest, start: int):
     matches tens of thousands of reports nationally): they are run once, into a common table
     the counts and the page both read, rather than once to count and again to rank."""
     hits, params = _hits_sql(user, request)
-    counted = dict.fromkeys(SearchRequest(**{**request.__dict__, "kind": ""}).kinds, 0)
+    counted = dict.fromkeys(request.every_kind.kinds, 0)
     if not hits:
         return counted, []
     chosen = list(request.kinds)
