@@ -101,21 +101,19 @@ def by_priority(queryset: QuerySet, prefix: str = "", *then: str) -> QuerySet:
     )
 
 
+def _threats_joined() -> QuerySet[Threat]:
+    """Every threat with the records a threat's row and page name (no scope applied)."""
+    return Threat.objects.select_related("owner", "predominant_crime_type", "lro", "sro", "subject")
+
+
 def threats_visible_to(user) -> QuerySet[Threat]:
-    return visible_to(
-        user,
-        Threat.objects.select_related("owner", "predominant_crime_type", "lro", "sro", "subject"),
-    )
+    return visible_to(user, _threats_joined())
 
 
 def _threats_for(user) -> QuerySet[Threat]:
     """What ``user`` may see; ``None`` is the system operator at the command line (as for
     writes, where ``actor=None`` is the operator), who sees every threat."""
-    if user is None:
-        return Threat.objects.select_related(
-            "owner", "predominant_crime_type", "lro", "sro", "subject"
-        )
-    return threats_visible_to(user)
+    return _threats_joined() if user is None else threats_visible_to(user)
 
 
 def officer_candidates(user, *, role: str = "") -> QuerySet[User]:
@@ -247,9 +245,7 @@ def threat_detail(user, pk: int) -> Threat:
     # the query's conditions)
     return get_visible_or_404(
         user,
-        Threat.objects.select_related(
-            "owner", "predominant_crime_type", "lro", "sro", "subject"
-        ).prefetch_related(
+        _threats_joined().prefetch_related(
             "other_crime_types",
             "forces",
             "local_areas",
